@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/* The kernel command line: blank-separated key=value options (a value may be
+ * double-quoted to hold blanks). Every boot path hands its string to
+ * cmdline_parse. A subsystem declares its options with CMDLINE_OPT so that an
+ * unknown key can be warned about; malformed input warns, never crashes. */
+#ifndef KERN_CMDLINE_H
+#define KERN_CMDLINE_H
+
+#include <kern/compiler.h>
+
+struct cmdline_opt {
+	const char *key;    /* "virtio.mode", "test", ... */
+	const char *help;
+};
+
+#define CMDLINE_OPT(id, okey, ohelp)                                          \
+	static const struct cmdline_opt cmdline_opt_##id                      \
+		__used __section(".cmdlineopts") __aligned(8) = { (okey), (ohelp) }
+
+/* Parse and keep the boot command line (copied; at most 4095 bytes kept).
+ * Warns on unknown keys and malformed words. @return number of options. */
+int cmdline_parse(const char *s);
+/* The value of key, "" for a bare key, NULL when absent (last one wins). */
+const char *cmdline_get(const char *key);
+/* Integer value of key, or def when absent or not a number (warns). */
+long long cmdline_get_int(const char *key, long long def);
+bool cmdline_get_bool(const char *key, bool def);
+/* The raw string as booted. */
+const char *cmdline_raw(void);
+
+#endif

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/* A cooperative scheduler on one CPU: threads run until they block, yield or
+ * exit; interrupts only make threads runnable. The idle loop halts the CPU. */
+#ifndef KERN_SCHED_H
+#define KERN_SCHED_H
+
+#include <kern/compiler.h>
+
+struct thread;
+
+/* Create a runnable thread with its own stack (a guard page below it).
+ * @return the thread, or NULL when out of memory. */
+struct thread *thread_create(const char *name, void (*fn)(void *), void *arg);
+__noreturn void thread_exit(void);
+void thread_yield(void);
+void thread_sleep_ns(uint64_t ns);
+struct thread *thread_self(void);
+const char *thread_name(const struct thread *t);
+/* Wait for t to exit (t is freed afterwards). @return 0 or -EINVAL. */
+int thread_join(struct thread *t);
+
+/* Wait queues. waitq_wake_* may be called from interrupt handlers. */
+struct waitq {
+	struct thread *head, *tail;
+};
+#define WAITQ_INIT { 0, 0 }
+void waitq_init(struct waitq *wq);
+void waitq_wake_one(struct waitq *wq);
+void waitq_wake_all(struct waitq *wq);
+/* Block until woken or timeout_ns passes (0 = forever). Interrupts must be
+ * disabled by the caller (irq_save), who re-checks its condition after;
+ * this closes the check-then-sleep race on one CPU.
+ * @return 0 when woken, -ETIMEDOUT on timeout. */
+int waitq_sleep_locked(struct waitq *wq, uint64_t timeout_ns);
+
+/* Sleep until cond is true; cond is evaluated with interrupts disabled. */
+#define WAIT_EVENT(wq, cond)                                             \
+	do {                                                             \
+		unsigned long we_flags_ = irq_save();                    \
+		while (!(cond))                                          \
+			waitq_sleep_locked((wq), 0);                     \
+		irq_restore(we_flags_);                                  \
+	} while (0)
+
+struct mutex {
+	struct thread *owner;
+	struct waitq wq;
+};
+void mutex_init(struct mutex *m);
+void mutex_lock(struct mutex *m);
+void mutex_unlock(struct mutex *m);
+
+struct semaphore {
+	int count;
+	struct waitq wq;
+};
+void sem_init(struct semaphore *s, int count);
+void sem_down(struct semaphore *s);
+/* @return 0, or -ETIMEDOUT. */
+int sem_down_timeout(struct semaphore *s, uint64_t timeout_ns);
+void sem_up(struct semaphore *s);   /* callable from interrupt handlers */
+
+#endif

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/* Monotonic time and one-shot timers, arch-neutral. The arch provides a
+ * clock source (TSC/kvmclock on x86, the generic counter on arm64) and a
+ * one-shot event device (TSC-deadline/LAPIC timer, generic timer). */
+#ifndef KERN_TIME_H
+#define KERN_TIME_H
+
+#include <kern/compiler.h>
+
+#define NSEC_PER_USEC 1000ULL
+#define NSEC_PER_MSEC 1000000ULL
+#define NSEC_PER_SEC  1000000000ULL
+
+/* Nanoseconds since boot, monotonic, never goes backwards. */
+uint64_t time_ns(void);
+/* Busy-wait (for drivers before the scheduler, and short device delays). */
+void udelay(uint64_t us);
+
+struct timer {
+	uint64_t deadline;          /* absolute time_ns() value */
+	void (*fn)(struct timer *t); /* runs in interrupt context */
+	void *arg;
+	struct timer *next;         /* private: the pending list */
+	bool pending;
+};
+
+void timer_init(struct timer *t, void (*fn)(struct timer *t), void *arg);
+/* Arm (or re-arm) t to fire at the absolute deadline. */
+void timer_arm(struct timer *t, uint64_t deadline_ns);
+/* Cancel t if pending; returns true if it was pending. */
+bool timer_cancel(struct timer *t);
+
+/* Names of the clock source and event device in use ("kvmclock", "tsc", ...). */
+const char *time_clock_name(void);
+const char *time_event_name(void);
+
+#endif
