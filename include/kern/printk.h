@@ -24,5 +24,9 @@ int kprintf(const char *fmt, ...) __printf(1, 2);
 
 /* Console sink: the early UART, later any registered console. */
 void console_write(const char *s, size_t n);
+/* Console input: next byte, blocking (the UART interrupt wakes the reader);
+ * console_trygetc returns -EAGAIN when nothing is waiting. */
+int console_getc(void);
+int console_trygetc(void);
 
 #endif
