@@ -32,6 +32,9 @@
 #define ETIMEDOUT      110
 #define ECANCELED      125
 
+/* Host unit tests link the host's libc, whose strerror has another type. */
+#ifndef UNIT_TEST
 const char *strerror(int err);   /* lib/strerror.c; takes a positive or negative value */
+#endif
 
 #endif
