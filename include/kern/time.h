@@ -30,6 +30,10 @@ void timer_arm(struct timer *t, uint64_t deadline_ns);
 /* Cancel t if pending; returns true if it was pending. */
 bool timer_cancel(struct timer *t);
 
+/* Convert an arch_cycles() difference to nanoseconds (0 before the clock
+ * is calibrated). Boot-phase stamps use it. */
+uint64_t time_cycles_to_ns(uint64_t cycles);
+
 /* Names of the clock source and event device in use ("kvmclock", "tsc", ...). */
 const char *time_clock_name(void);
 const char *time_event_name(void);
