@@ -95,4 +95,48 @@ static inline void sti(void)
 	__asm__ __volatile__("sti" : : : "memory");
 }
 
+/* Control registers and TLB (SDM vol. 3 §2.5, §4.10.4). */
+static inline uint64_t read_cr0(void)
+{
+	uint64_t v;
+	__asm__ __volatile__("mov %%cr0, %0" : "=r"(v));
+	return v;
+}
+
+static inline uint64_t read_cr2(void)
+{
+	uint64_t v;
+	__asm__ __volatile__("mov %%cr2, %0" : "=r"(v));
+	return v;
+}
+
+static inline uint64_t read_cr3(void)
+{
+	uint64_t v;
+	__asm__ __volatile__("mov %%cr3, %0" : "=r"(v));
+	return v;
+}
+
+static inline void write_cr3(uint64_t v)
+{
+	__asm__ __volatile__("mov %0, %%cr3" : : "r"(v) : "memory");
+}
+
+static inline uint64_t read_cr4(void)
+{
+	uint64_t v;
+	__asm__ __volatile__("mov %%cr4, %0" : "=r"(v));
+	return v;
+}
+
+static inline void invlpg(uint64_t va)
+{
+	__asm__ __volatile__("invlpg (%0)" : : "r"(va) : "memory");
+}
+
+#ifndef MSR_EFER
+#define MSR_EFER        0xc0000080
+#endif
+#define EFER_NXE        (1u << 11)
+
 #endif
