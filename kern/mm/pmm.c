@@ -1,0 +1,458 @@
+// SPDX-License-Identifier: MIT
+/* Buddy page allocator.
+ *
+ * Free blocks sit on one doubly linked list per order; the list node lives in
+ * the free block itself. Whether a block is free or allocated is recorded
+ * outside the blocks, in two bitmaps per order and per region (one bit per
+ * block of that order: "free" and "allocated"), so that
+ *  - coalescing asks the free bitmap whether a buddy is free, never trusting
+ *    bytes inside a page someone else may have written, and
+ *  - page_free can check exactly that the block was allocated with that order
+ *    (double free, wrong order and foreign pointers all fail that test).
+ * The bitmaps of all orders sum to about 2 bits per page each, so a region
+ * spends 4 bits per page (768 KiB for 6 GiB) on bookkeeping. They live in
+ * the region's first pages, so adding a region is: one memset of its bitmaps
+ * plus pushing its maximal aligned blocks (a few dozen) on the lists.
+ *
+ * Region bitmaps are indexed from the region's first page, metadata pages
+ * included (they are simply never marked free), which avoids the circular
+ * "metadata size depends on the managed size" computation. */
+#include <kern/pmm.h>
+#include <kern/memmap.h>
+#include <kern/dma.h>
+#include <kern/errno.h>
+#include <kern/panic.h>
+#include <kern/printk.h>
+#include <string.h>
+
+#define ORDERS (PMM_MAX_ORDER + 1)
+
+struct pmm_region {
+	uint64_t spfn, epfn;    /* pages covered by the bitmaps */
+	uint64_t first;         /* first managed page (after this metadata) */
+	uint64_t nwords;        /* 64-bit words per bitmap kind */
+	uint64_t off[ORDERS];   /* word offset of each order's bitmap */
+	uint64_t bits[];        /* free bitmaps, then allocated bitmaps */
+};
+
+enum { BM_FREE = 0, BM_ALLOC = 1 };
+
+/* Node at the start of every free block. check ties the node to its address
+ * and order, so a stray write into a free page is noticed when the block is
+ * next taken instead of silently handing out garbage. */
+struct free_block {
+	struct free_block *next, *prev;
+	struct pmm_region *region;
+	uint64_t check;
+};
+
+#define FREE_MAGIC 0x9e3779b97f4a7c15ULL
+
+static struct free_block *free_list[ORDERS];
+static uint64_t nfree_blocks[ORDERS];
+static struct pmm_region *regions[PMM_MAX_REGIONS];   /* sorted by spfn */
+static unsigned nregions;
+static uint64_t total_pages, free_pages, meta_pages, bad_frees;
+
+static uint64_t block_check(const struct free_block *b, unsigned order)
+{
+	return FREE_MAGIC ^ (uint64_t)(uintptr_t)b ^ order;
+}
+
+static uint64_t *bm_word(struct pmm_region *r, int kind, unsigned k,
+			 uint64_t pfn, uint64_t *mask)
+{
+	uint64_t i = (pfn >> k) - (r->spfn >> k);
+
+	*mask = 1ULL << (i % 64);
+	return &r->bits[kind * r->nwords + r->off[k] + i / 64];
+}
+
+static bool bm_test(struct pmm_region *r, int kind, unsigned k, uint64_t pfn)
+{
+	uint64_t mask, *w = bm_word(r, kind, k, pfn, &mask);
+
+	return *w & mask;
+}
+
+static void bm_set(struct pmm_region *r, int kind, unsigned k, uint64_t pfn)
+{
+	uint64_t mask, *w = bm_word(r, kind, k, pfn, &mask);
+
+	*w |= mask;
+}
+
+static void bm_clear(struct pmm_region *r, int kind, unsigned k, uint64_t pfn)
+{
+	uint64_t mask, *w = bm_word(r, kind, k, pfn, &mask);
+
+	*w &= ~mask;
+}
+
+static void *pfn_ptr(uint64_t pfn)
+{
+	return phys_to_virt(pfn << PAGE_SHIFT);
+}
+
+/* Does the block of order k at pfn lie inside the region's managed pages? */
+static bool block_managed(const struct pmm_region *r, unsigned k, uint64_t pfn)
+{
+	return pfn >= r->first && pfn < r->epfn &&
+	       (1ULL << k) <= r->epfn - pfn;
+}
+
+static struct pmm_region *region_of(uint64_t pfn)
+{
+	unsigned lo = 0, hi = nregions;
+
+	while (lo < hi) {
+		unsigned mid = lo + (hi - lo) / 2;
+
+		if (pfn < regions[mid]->spfn)
+			hi = mid;
+		else if (pfn >= regions[mid]->epfn)
+			lo = mid + 1;
+		else
+			return regions[mid];
+	}
+	return NULL;
+}
+
+static void list_push(struct pmm_region *r, unsigned k, uint64_t pfn)
+{
+	struct free_block *b = pfn_ptr(pfn);
+
+	b->region = r;
+	b->check = block_check(b, k);
+	b->prev = NULL;
+	b->next = free_list[k];
+	if (b->next)
+		b->next->prev = b;
+	free_list[k] = b;
+	bm_set(r, BM_FREE, k, pfn);
+	nfree_blocks[k]++;
+}
+
+static void list_remove(struct pmm_region *r, unsigned k, uint64_t pfn)
+{
+	struct free_block *b = pfn_ptr(pfn);
+
+	if (b->check != block_check(b, k) || b->region != r)
+		panic("pmm: free block %p (order %u) overwritten", (void *)b, k);
+	if (b->prev)
+		b->prev->next = b->next;
+	else
+		free_list[k] = b->next;
+	if (b->next)
+		b->next->prev = b->prev;
+	b->check = 0;
+	bm_clear(r, BM_FREE, k, pfn);
+	nfree_blocks[k]--;
+}
+
+/* Push [pfn, end) as maximal naturally aligned blocks. */
+static void free_span(struct pmm_region *r, uint64_t pfn, uint64_t end)
+{
+	while (pfn < end) {
+		unsigned k = pfn ? (unsigned)__builtin_ctzll(pfn) : PMM_MAX_ORDER;
+
+		k = MIN(k, PMM_MAX_ORDER);
+		while ((1ULL << k) > end - pfn)
+			k--;
+		list_push(r, k, pfn);
+		pfn += 1ULL << k;
+	}
+}
+
+int pmm_add_range(uint64_t base, uint64_t size)
+{
+	uint64_t spfn, epfn, npages, nwords = 0, meta_bytes, mpages;
+	struct pmm_region *r;
+	unsigned pos;
+
+	if (size == 0 || size > UINT64_MAX - base)
+		return -EINVAL;
+	spfn = (base >> PAGE_SHIFT) + ((base & (PAGE_SIZE - 1)) != 0);
+	epfn = (base + size) >> PAGE_SHIFT;
+	if (epfn <= spfn)
+		return 0;
+	npages = epfn - spfn;
+
+	for (unsigned i = 0; i < nregions; i++)
+		if (spfn < regions[i]->epfn && regions[i]->spfn < epfn)
+			return -EEXIST;
+	if (nregions == PMM_MAX_REGIONS)
+		return -ENOSPC;
+
+	/* Size the bitmaps: at order k the region spans the blocks from
+	 * spfn >> k to (epfn - 1) >> k. */
+	uint64_t off[ORDERS];
+	for (unsigned k = 0; k < ORDERS; k++) {
+		uint64_t nbits = ((epfn - 1) >> k) - (spfn >> k) + 1;
+
+		off[k] = nwords;
+		nwords += (nbits + 63) / 64;
+	}
+	meta_bytes = sizeof(*r) + 2 * nwords * sizeof(uint64_t);
+	mpages = (meta_bytes + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	if (mpages >= npages)
+		return 0;
+
+	r = pfn_ptr(spfn);
+	memset(r, 0, meta_bytes);
+	r->spfn = spfn;
+	r->epfn = epfn;
+	r->first = spfn + mpages;
+	r->nwords = nwords;
+	for (unsigned k = 0; k < ORDERS; k++)
+		r->off[k] = off[k];
+
+	for (pos = nregions; pos > 0 && regions[pos - 1]->spfn > spfn; pos--)
+		regions[pos] = regions[pos - 1];
+	regions[pos] = r;
+	nregions++;
+
+	free_span(r, r->first, epfn);
+	total_pages += npages - mpages;
+	free_pages += npages - mpages;
+	meta_pages += mpages;
+	return 0;
+}
+
+int pmm_add_memmap(const struct memmap *m, uint64_t lo, uint64_t hi)
+{
+	int ret = 0;
+
+	for (uint32_t i = 0; i < m->count; i++) {
+		const struct mem_range *mr = &m->r[i];
+		uint64_t b = MAX(mr->base, lo);
+		uint64_t e = MIN(mr->base + mr->size, hi);
+		int err;
+
+		if (mr->type != MEM_USABLE || b >= e)
+			continue;
+		err = pmm_add_range(b, e - b);
+		if (err) {
+			pr_err("pmm: cannot add [%#llx-%#llx): %d\n",
+			       (unsigned long long)b, (unsigned long long)e,
+			       err);
+			ret = err;
+		}
+	}
+	return ret;
+}
+
+void *page_alloc(unsigned order)
+{
+	struct free_block *b;
+	struct pmm_region *r;
+	uint64_t pfn;
+	unsigned k = order;
+
+	if (order > PMM_MAX_ORDER)
+		return NULL;
+	while (k <= PMM_MAX_ORDER && !free_list[k])
+		k++;
+	if (k > PMM_MAX_ORDER)
+		return NULL;
+
+	b = free_list[k];
+	pfn = virt_to_phys(b) >> PAGE_SHIFT;
+	r = region_of(pfn);
+	if (!r)
+		panic("pmm: free list %u holds %p, outside every region", k,
+		      (void *)b);
+	list_remove(r, k, pfn);
+	/* Split: keep the lower half, free the upper, until small enough. */
+	while (k > order) {
+		k--;
+		list_push(r, k, pfn + (1ULL << k));
+	}
+	bm_set(r, BM_ALLOC, order, pfn);
+	free_pages -= 1ULL << order;
+	return b;
+}
+
+void *page_alloc_zeroed(unsigned order)
+{
+	void *p = page_alloc(order);
+
+	if (p)
+		memset(p, 0, PAGE_SIZE << order);
+	return p;
+}
+
+/* The region holding the allocated block of order k at p, or NULL. */
+static struct pmm_region *alloc_block_region(const void *p, unsigned k)
+{
+	uint64_t pa = virt_to_phys(p), pfn = pa >> PAGE_SHIFT;
+	struct pmm_region *r;
+
+	if (k > PMM_MAX_ORDER || (pa & ((PAGE_SIZE << k) - 1)))
+		return NULL;
+	r = region_of(pfn);
+	if (!r || !block_managed(r, k, pfn) || !bm_test(r, BM_ALLOC, k, pfn))
+		return NULL;
+	return r;
+}
+
+void page_free(void *p, unsigned order)
+{
+	struct pmm_region *r;
+	uint64_t pfn;
+	unsigned k = order;
+
+	if (!p)
+		return;
+	r = alloc_block_region(p, order);
+	if (!r) {
+		/* Never a bad input, always a kernel bug: say where, and
+		 * leak rather than corrupt the lists. */
+		pr_err("pmm: page_free(%p, %u): not an allocated block "
+		       "(double free, wrong order or foreign pointer)\n",
+		       p, order);
+		bad_frees++;
+		return;
+	}
+	pfn = virt_to_phys(p) >> PAGE_SHIFT;
+	bm_clear(r, BM_ALLOC, order, pfn);
+	free_pages += 1ULL << order;
+
+	/* Merge with the buddy while it is a free block of the same order. */
+	while (k < PMM_MAX_ORDER) {
+		uint64_t buddy = pfn ^ (1ULL << k);
+
+		if (!block_managed(r, k, buddy) || !bm_test(r, BM_FREE, k, buddy))
+			break;
+		list_remove(r, k, buddy);
+		pfn &= ~(1ULL << k);
+		k++;
+	}
+	list_push(r, k, pfn);
+}
+
+int page_block_order(const void *p)
+{
+	uint64_t pa = virt_to_phys(p);
+
+	for (unsigned k = 0; k <= PMM_MAX_ORDER; k++) {
+		if (pa & ((PAGE_SIZE << k) - 1))
+			break;
+		if (alloc_block_region(p, k))
+			return (int)k;
+	}
+	return -EINVAL;
+}
+
+void pmm_stats(struct pmm_stats *s)
+{
+	s->total_pages = total_pages;
+	s->free_pages = free_pages;
+	s->meta_pages = meta_pages;
+	s->bad_frees = bad_frees;
+	s->regions = nregions;
+	s->largest_free_order = -1u;
+	for (unsigned k = 0; k < ORDERS; k++) {
+		s->free_blocks[k] = nfree_blocks[k];
+		if (nfree_blocks[k])
+			s->largest_free_order = k;
+	}
+}
+
+static uint64_t popcount_range(const uint64_t *w, uint64_t n)
+{
+	uint64_t c = 0;
+
+	for (uint64_t i = 0; i < n; i++)
+		c += (uint64_t)__builtin_popcountll(w[i]);
+	return c;
+}
+
+#define CHECK_FAIL(...)                                                      \
+	do {                                                                 \
+		pr_err("pmm_check: " __VA_ARGS__);                           \
+		return -EFAULT;                                              \
+	} while (0)
+
+int pmm_check(void)
+{
+	uint64_t free_sum = 0, nbits[ORDERS] = { 0 };
+
+	for (unsigned i = 1; i < nregions; i++)
+		if (regions[i - 1]->epfn > regions[i]->spfn)
+			CHECK_FAIL("regions %u and %u overlap\n", i - 1, i);
+
+	for (unsigned k = 0; k < ORDERS; k++) {
+		uint64_t n = 0;
+
+		for (struct free_block *b = free_list[k]; b; b = b->next) {
+			uint64_t pfn = virt_to_phys(b) >> PAGE_SHIFT;
+			struct pmm_region *r = region_of(pfn);
+
+			if (++n > nfree_blocks[k])
+				CHECK_FAIL("order %u list longer than %llu\n",
+					   k, (unsigned long long)nfree_blocks[k]);
+			if (b->check != block_check(b, k) || b->region != r)
+				CHECK_FAIL("block %p order %u: bad node\n",
+					   (void *)b, k);
+			if (!r || !block_managed(r, k, pfn) ||
+			    (pfn & ((1ULL << k) - 1)))
+				CHECK_FAIL("block %p order %u: misplaced\n",
+					   (void *)b, k);
+			if (!bm_test(r, BM_FREE, k, pfn) ||
+			    bm_test(r, BM_ALLOC, k, pfn))
+				CHECK_FAIL("block %p order %u: bitmap says "
+					   "not free\n", (void *)b, k);
+			if (b->next && b->next->prev != b)
+				CHECK_FAIL("block %p order %u: broken link\n",
+					   (void *)b, k);
+			if (k < PMM_MAX_ORDER) {
+				uint64_t buddy = pfn ^ (1ULL << k);
+
+				if (block_managed(r, k, buddy) &&
+				    bm_test(r, BM_FREE, k, buddy))
+					CHECK_FAIL("block %p order %u: buddy "
+						   "free, not merged\n",
+						   (void *)b, k);
+			}
+		}
+		if (n != nfree_blocks[k])
+			CHECK_FAIL("order %u: %llu listed, %llu counted\n", k,
+				   (unsigned long long)n,
+				   (unsigned long long)nfree_blocks[k]);
+		free_sum += n << k;
+	}
+	if (free_sum != free_pages)
+		CHECK_FAIL("%llu pages listed free, counter says %llu\n",
+			   (unsigned long long)free_sum,
+			   (unsigned long long)free_pages);
+
+	/* Every free bit must belong to a listed block. */
+	for (unsigned i = 0; i < nregions; i++) {
+		struct pmm_region *r = regions[i];
+
+		for (unsigned k = 0; k < ORDERS; k++) {
+			uint64_t end = k + 1 < ORDERS ? r->off[k + 1] : r->nwords;
+
+			nbits[k] += popcount_range(&r->bits[r->off[k]],
+						   end - r->off[k]);
+		}
+	}
+	for (unsigned k = 0; k < ORDERS; k++)
+		if (nbits[k] != nfree_blocks[k])
+			CHECK_FAIL("order %u: %llu free bits, %llu blocks\n", k,
+				   (unsigned long long)nbits[k],
+				   (unsigned long long)nfree_blocks[k]);
+	return 0;
+}
+
+#ifdef UNIT_TEST
+void pmm_reset(void)
+{
+	memset(free_list, 0, sizeof(free_list));
+	memset(nfree_blocks, 0, sizeof(nfree_blocks));
+	memset(regions, 0, sizeof(regions));
+	nregions = 0;
+	total_pages = free_pages = meta_pages = bad_frees = 0;
+}
+#endif
