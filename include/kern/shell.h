@@ -22,5 +22,7 @@ struct shell_cmd {
 int shell_exec(const char *line);
 /* The interactive loop on the console; returns on `exit`. */
 void shell_run(void);
+/* Run ;-separated commands (the run= boot option); nonzero if any failed. */
+int shell_run_boot_commands(const char *cmds);
 
 #endif

@@ -1,0 +1,114 @@
+# SPDX-License-Identifier: MIT
+# The unikernel's build. `make` builds build/$(ARCH)/kernel.elf;
+# `make run` boots it; `make test` builds and passes every test.
+
+ARCH ?= x86_64
+BUILD := build/$(ARCH)
+include kern/arch/$(ARCH)/arch.mk
+
+CC      := $(CROSS_COMPILE)gcc
+LD      := $(CROSS_COMPILE)ld
+OBJCOPY := $(CROSS_COMPILE)objcopy
+NM      := $(CROSS_COMPILE)nm
+HOSTCC  ?= gcc
+PYTHON  ?= python3
+
+CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdinc \
+	-isystem $(shell $(CC) -print-file-name=include) \
+	-Iinclude -Iinclude/libc -Iinclude/arch/$(ARCH) \
+	-fno-stack-protector -fno-omit-frame-pointer -fno-common \
+	-fno-asynchronous-unwind-tables -fno-unwind-tables \
+	-ffunction-sections -fdata-sections \
+	-Wall -Wextra -Werror -Wno-unused-parameter -MMD -MP \
+	$(ARCH_CFLAGS) $(EXTRA_CFLAGS)
+ASFLAGS := $(CFLAGS) -D__ASSEMBLY__
+LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
+	--gc-sections --no-warn-rwx-segments $(ARCH_LDFLAGS)
+
+# Sources are found, not listed: adding a file needs no edit here.
+COMMON_SRCS := $(wildcard kern/*.c kern/mm/*.c lib/*.c drivers/*/*.c \
+	drivers/*/*/*.c net/*.c tests/guest/*.c)
+ARCH_SRCS := $(wildcard boot/$(ARCH)/*.S boot/$(ARCH)/*.c \
+	kern/arch/$(ARCH)/*.c kern/arch/$(ARCH)/*.S)
+SRCS := $(filter-out $(ARCH_EXCLUDE),$(COMMON_SRCS)) $(ARCH_SRCS)
+OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(SRCS)))
+
+include kern/arch/$(ARCH)/images.mk
+
+.PHONY: all kernel run test unit deps iso bench clean size
+all: kernel
+kernel: $(BUILD)/kernel.elf $(ARCH_IMAGES)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -c $< -o $@
+$(BUILD)/%.o: %.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	@$(CC) $(ASFLAGS) -c $< -o $@
+
+$(BUILD)/linker.ld: linker.ld
+	@mkdir -p $(dir $@)
+	$(CC) -E -P -x c -DARCH_$(ARCH) $< -o $@
+
+# Backtraces need symbol names in the image: link once without them,
+# generate the table from that link, link again. The table sits last among
+# the loaded sections, so the second link moves no code.
+$(BUILD)/ksyms0.o: tools/ksyms.py
+	@mkdir -p $(dir $@)
+	@$(PYTHON) tools/ksyms.py /dev/null > $(BUILD)/ksyms0.S
+	@$(CC) $(ASFLAGS) -c $(BUILD)/ksyms0.S -o $@
+$(BUILD)/kernel.pass1: $(OBJS) $(BUILD)/ksyms0.o $(BUILD)/linker.ld
+	@echo "  LD      $@"
+	@$(LD) $(LDFLAGS) -T $(BUILD)/linker.ld $(OBJS) $(BUILD)/ksyms0.o -o $@
+$(BUILD)/ksyms.o: $(BUILD)/kernel.pass1 tools/ksyms.py
+	@$(NM) -n $< | $(PYTHON) tools/ksyms.py - > $(BUILD)/ksyms.S
+	@$(CC) $(ASFLAGS) -c $(BUILD)/ksyms.S -o $@
+$(BUILD)/kernel.elf: $(BUILD)/kernel.pass1 $(BUILD)/ksyms.o
+	@echo "  LD      $@"
+	@$(LD) $(LDFLAGS) -T $(BUILD)/linker.ld $(OBJS) $(BUILD)/ksyms.o -o $@
+	@$(NM) -n $(BUILD)/kernel.pass1 | grep -i ' t ' > $(BUILD)/t1.txt; \
+	 $(NM) -n $@ | grep -i ' t ' > $(BUILD)/t2.txt; \
+	 cmp -s $(BUILD)/t1.txt $(BUILD)/t2.txt || { echo "ksyms: text moved between links"; exit 1; }
+
+size: $(BUILD)/kernel.elf
+	@size $<
+
+# --- set-up -----------------------------------------------------------------
+deps:
+	@tools/deps.sh
+
+run: deps kernel
+	$(RUN_CMD)
+
+# --- tests ------------------------------------------------------------------
+UNIT_TESTS :=
+include $(wildcard tests/unit/*.mk)
+UNIT_CFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer -Wall -Wextra -Werror \
+	-Iinclude -Iinclude/arch/x86_64 -DUNIT_TEST
+UNIT_BINS := $(addprefix build/unit/,$(UNIT_TESTS))
+
+.SECONDEXPANSION:
+build/unit/%: $$(UNIT_SRCS_$$*) tests/unit/unit.h
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(UNIT_CFLAGS) $(UNIT_CFLAGS_$*) $(UNIT_SRCS_$*) -o $@
+
+unit: $(UNIT_BINS)
+	@tools/run-unit.sh $(UNIT_BINS)
+
+test: deps
+	$(MAKE) ARCH=x86_64 kernel
+	$(MAKE) ARCH=x86_64 iso
+	$(MAKE) unit
+	tests/run
+
+bench: deps
+	$(MAKE) ARCH=x86_64 kernel
+	tools/bench.sh
+
+clean:
+	rm -rf build
+
+-include $(OBJS:.o=.d)

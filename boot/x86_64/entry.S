@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The x86_64 way in. One ELF carries three boot headers:
+ *  - Multiboot1 (QEMU -kernel): the a.out kludge fields give load addresses,
+ *    because QEMU's loader refuses 64-bit ELF images (Multiboot 0.6.96 §3.1.3);
+ *  - Multiboot2 (GRUB): an entry-address tag (Multiboot2 §3.1.6);
+ *  - PVH: the Xen ELF note XEN_ELFNOTE_PHYS32_ENTRY (18) naming _start_pvh
+ *    (xen/include/public/elfnote.h; QEMU docs "PVH boot").
+ * All three enter in 32-bit protected mode with paging off; we identify the
+ * protocol by the magic in %eax (PVH sets none, so its entry sets one), then
+ * build an identity map of the low 4 GiB with 2 MiB pages, enable long mode
+ * (Intel SDM vol. 3 §9.8.5) and call x86_boot_main(magic, info) in C.
+ */
+
+#define MB1_MAGIC       0x1badb002
+#define MB1_FLAGS       ((1 << 0) | (1 << 1) | (1 << 16))
+#define MB2_MAGIC       0xe85250d6
+#define PVH_MAGIC       0x336ec578      /* hvm_start_info.magic */
+
+	.section .boot.mb1, "a"
+	.balign 4
+mb1_header:
+	.long MB1_MAGIC
+	.long MB1_FLAGS
+	.long -(MB1_MAGIC + MB1_FLAGS)
+	.long mb1_header        /* header_addr */
+	.long __image_start     /* load_addr */
+	.long __load_end        /* load_end_addr */
+	.long __image_end       /* bss_end_addr */
+	.long _start            /* entry_addr */
+
+	.section .boot.mb2, "a"
+	.balign 8
+mb2_header:
+	.long MB2_MAGIC
+	.long 0                 /* architecture: i386 protected mode */
+	.long mb2_end - mb2_header
+	.long -(MB2_MAGIC + (mb2_end - mb2_header))
+	.balign 8
+	.short 3, 0             /* entry address tag */
+	.long 12
+	.long _start
+	.balign 8
+	.short 0, 0             /* end tag */
+	.long 8
+mb2_end:
+
+	.section .note.pvh, "a"
+	.balign 4
+	.long 4                 /* name size: "Xen\0" */
+	.long 4                 /* descriptor size */
+	.long 18                /* XEN_ELFNOTE_PHYS32_ENTRY */
+	.asciz "Xen"
+	.long _start_pvh
+
+	.section .boot.text, "ax"
+	.code32
+	.globl _start, _start_pvh
+_start_pvh:
+	/* PVH: %ebx = hvm_start_info; nothing in %eax. */
+	movl $PVH_MAGIC, %eax
+_start:
+	cli
+	cld
+	movl %eax, boot_magic
+	movl %ebx, boot_info_ptr
+	rdtsc
+	movl %eax, boot_tsc0
+	movl %edx, boot_tsc0 + 4
+
+	lgdt gdt32_ptr
+	ljmp $0x08, $1f
+1:	movl $0x10, %eax
+	movl %eax, %ds
+	movl %eax, %es
+	movl %eax, %ss
+	movl %eax, %fs
+	movl %eax, %gs
+	movl $boot_stack_top, %esp
+
+	/* Clear .bss: not every loader promises to. */
+	movl $__load_end, %edi
+	movl $__image_end, %ecx
+	subl %edi, %ecx
+	xorl %eax, %eax
+	rep stosb
+
+	/* Long mode present? (CPUID 0x80000001 EDX bit 29) */
+	movl $0x80000000, %eax
+	cpuid
+	cmpl $0x80000001, %eax
+	jb no_long_mode
+	movl $0x80000001, %eax
+	cpuid
+	btl $29, %edx
+	jnc no_long_mode
+	movl %edx, %ebp         /* keep bit 20 (NX) for EFER below */
+
+	/* Identity map of 0..4 GiB: PML4[0] -> PDPT, PDPT[0..3] -> 4 PDs of
+	 * 512 2-MiB pages each. Enough to reach the boot info, ACPI tables
+	 * and the kernel; C code builds the real tables. */
+	movl $boot_pdpt + 0x3, boot_pml4
+	movl $boot_pd + 0x3, %eax
+	xorl %ecx, %ecx
+2:	movl %eax, boot_pdpt(, %ecx, 8)
+	addl $0x1000, %eax
+	incl %ecx
+	cmpl $4, %ecx
+	jb 2b
+	movl $0x83, %eax        /* present, writable, 2 MiB */
+	xorl %edx, %edx         /* high half of the physical address */
+	xorl %ecx, %ecx
+3:	movl %eax, boot_pd(, %ecx, 8)
+	movl %edx, boot_pd + 4(, %ecx, 8)
+	addl $0x200000, %eax
+	adcl $0, %edx
+	incl %ecx
+	cmpl $2048, %ecx
+	jb 3b
+
+	movl %cr4, %eax
+	orl $(1 << 5), %eax     /* PAE */
+	movl %eax, %cr4
+	movl $boot_pml4, %eax
+	movl %eax, %cr3
+	movl $0xc0000080, %ecx  /* EFER */
+	rdmsr
+	orl $(1 << 8), %eax     /* LME */
+	btl $20, %ebp
+	jnc 4f
+	orl $(1 << 11), %eax    /* NXE, when the CPU has NX */
+4:	wrmsr
+	movl %cr0, %eax
+	orl $0x80010001, %eax   /* PG, WP, PE */
+	movl %eax, %cr0
+	ljmp $0x18, $long_mode
+
+no_long_mode:
+	movl $msg_no_lm, %esi
+5:	lodsb
+	testb %al, %al
+	jz 6f
+	movw $0x3f8, %dx
+	outb %al, %dx
+	jmp 5b
+6:	hlt
+	jmp 6b
+
+	.code64
+long_mode:
+	movl $0x10, %eax
+	movl %eax, %ds
+	movl %eax, %es
+	movl %eax, %ss
+	movl %eax, %fs
+	movl %eax, %gs
+	movq $boot_stack_top, %rsp
+	xorl %ebp, %ebp
+	movl boot_magic(%rip), %edi
+	movl boot_info_ptr(%rip), %esi
+	call x86_boot_main
+7:	cli
+	hlt
+	jmp 7b
+
+	.section .rodata
+msg_no_lm:
+	.asciz "boot: this CPU has no long mode (x86_64); cannot continue\r\n"
+	.balign 8
+gdt32:
+	.quad 0
+	.quad 0x00cf9a000000ffff        /* 0x08: 32-bit code */
+	.quad 0x00cf92000000ffff        /* 0x10: data */
+	.quad 0x00af9a000000ffff        /* 0x18: 64-bit code */
+gdt32_end:
+gdt32_ptr:
+	.short gdt32_end - gdt32 - 1
+	.long gdt32
+
+	.data
+	.balign 8
+	.globl boot_tsc0
+boot_tsc0:      .quad 0
+boot_magic:     .long 0
+boot_info_ptr:  .long 0
+
+	.bss
+	.balign 4096
+	.globl boot_pml4, boot_stack_guard, boot_stack_top
+boot_pml4:      .skip 4096
+boot_pdpt:      .skip 4096
+boot_pd:        .skip 4 * 4096
+boot_stack_guard: .skip 4096    /* unmapped by mmu.c: catches overflow */
+boot_stack:     .skip 16384
+boot_stack_top:

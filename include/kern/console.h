@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+/* The console device under printk: one output driver (the UART of the
+ * platform) and an input ring it feeds from its interrupt handler. */
+#ifndef KERN_CONSOLE_H
+#define KERN_CONSOLE_H
+
+#include <kern/compiler.h>
+
+struct console_ops {
+	const char *name;
+	void (*putc)(char c);
+	int (*getc)(void);      /* polled: a byte, or -1 when none is waiting */
+};
+
+/* Make ops the console (the early UART registers itself first). */
+void console_register(const struct console_ops *ops);
+/* From the driver's receive interrupt: queue one input byte. */
+void console_rx(char c);
+/* Has the driver got receive interrupts going? Else readers poll. */
+void console_set_irq_driven(bool on);
+
+#endif

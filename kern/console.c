@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+/* Console: output goes straight to the registered driver (it works before
+ * memory, interrupts or threads exist); input bytes arrive through a small
+ * ring that the driver's interrupt handler fills, and a blocked reader
+ * sleeps on a wait queue until then. */
+#include <kern/console.h>
+#include <kern/printk.h>
+#include <kern/sched.h>
+#include <kern/irq.h>
+#include <kern/time.h>
+#include <kern/errno.h>
+
+static const struct console_ops *con;
+static char rx_ring[256];
+static volatile unsigned rx_head, rx_tail;   /* head: producer (irq) */
+static struct waitq rx_wq = WAITQ_INIT;
+static bool rx_irq;
+
+void console_register(const struct console_ops *ops)
+{
+	con = ops;
+}
+
+void console_write(const char *s, size_t n)
+{
+	if (!con)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n')
+			con->putc('\r');
+		con->putc(s[i]);
+	}
+}
+
+void console_rx(char c)
+{
+	unsigned next = (rx_head + 1) % sizeof(rx_ring);
+	if (next != rx_tail) {          /* full: drop the byte */
+		rx_ring[rx_head] = c;
+		rx_head = next;
+	}
+	waitq_wake_one(&rx_wq);
+}
+
+void console_set_irq_driven(bool on)
+{
+	rx_irq = on;
+}
+
+int console_trygetc(void)
+{
+	if (rx_head != rx_tail) {
+		char c = rx_ring[rx_tail];
+		rx_tail = (rx_tail + 1) % sizeof(rx_ring);
+		return (unsigned char)c;
+	}
+	if (!rx_irq && con && con->getc) {
+		int c = con->getc();
+		if (c >= 0)
+			return c;
+	}
+	return -EAGAIN;
+}
+
+int console_getc(void)
+{
+	if (!con)
+		return -EIO;
+	for (;;) {
+		int c = console_trygetc();
+		if (c >= 0)
+			return c;
+		if (rx_irq) {
+			WAIT_EVENT(&rx_wq, rx_head != rx_tail);
+		} else {
+			thread_sleep_ns(2 * NSEC_PER_MSEC);
+		}
+	}
+}

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+/*
+ * kmain: the arch-neutral half of boot. The arch code has set up the
+ * console, traps, memory and page tables; here the command line is read,
+ * the init calls run level by level, and the kernel does one of three
+ * things: run tests (test=...), run shell commands and power off (run=...),
+ * or give the serial shell.
+ */
+#include <kern/boot.h>
+#include <kern/cmdline.h>
+#include <kern/init.h>
+#include <kern/irq.h>
+#include <kern/printk.h>
+#include <kern/shell.h>
+#include <kern/test.h>
+#include <kern/arch.h>
+
+void boot_report(void);
+void kmain(void);
+
+void kmain(void)
+{
+	cmdline_parse(boot_info.cmdline);
+	printk_loglevel = (int)cmdline_get_int("loglevel", LOG_INFO);
+	kprintf("unikernel: booted via %s, command line \"%s\"\n",
+		boot_info.protocol, boot_info.cmdline);
+
+	initcalls_run(INIT_ARCH);
+	initcalls_run(INIT_CORE);
+	irq_enable();
+	initcalls_run(INIT_BUS);
+	initcalls_run(INIT_DRIVER);
+	initcalls_run(INIT_LATE);
+	boot_stamp("drivers");
+	boot_report();
+
+	const char *spec = cmdline_get("test");
+	if (spec)
+		arch_exit(test_run(*spec ? spec : "all"));
+
+	const char *cmds = cmdline_get("run");
+	if (cmds) {
+		int rc = shell_run_boot_commands(cmds);
+		kprintf("run: done (status %d)\n", rc);
+		arch_poweroff();
+	}
+	shell_run();
+	arch_poweroff();
+}

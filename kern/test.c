@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The in-guest test registry. Cases come from TEST() (the .testcases
+ * section); test_run picks them by comma-separated globs, runs each in the
+ * calling thread and prints TAP (one line per case, diagnostics as "# ").
+ * Cases named crash_* fault on purpose (they test the fault dump): `all` and
+ * globs skip them; they run only when a pattern itself starts with "crash_".
+ */
+#include <kern/test.h>
+#include <kern/printk.h>
+#include <kern/cmdline.h>
+#include <stdio.h>
+#include <string.h>
+
+extern const struct test_case __testcases_start[], __testcases_end[];
+
+CMDLINE_OPT(test, "test", "run in-guest tests matching globs (test=all, test=mem*,irq*) and exit");
+
+static int cur_failed, cur_skipped;
+static char skip_reason[128];
+
+void test_check(bool ok, const char *file, int line, const char *expr)
+{
+	if (ok)
+		return;
+	cur_failed++;
+	kprintf("#   %s:%d: check failed: %s\n", file, line, expr);
+}
+
+void test_skip(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(skip_reason, sizeof(skip_reason), fmt, ap);
+	va_end(ap);
+	cur_skipped = 1;
+}
+
+void test_diag(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	kprintf("# %s\n", buf);
+}
+
+/* Glob with '*' and '?'. */
+static bool glob(const char *p, const char *s)
+{
+	const char *star = NULL, *back = NULL;
+	while (*s) {
+		if (*p == '?' || *p == *s) {
+			p++;
+			s++;
+		} else if (*p == '*') {
+			star = p++;
+			back = s;
+		} else if (star) {
+			p = star + 1;
+			s = ++back;
+		} else {
+			return false;
+		}
+	}
+	while (*p == '*')
+		p++;
+	return !*p;
+}
+
+static bool selected(const char *spec, const char *name)
+{
+	char pat[64];
+	bool crash = strncmp(name, "crash_", 6) == 0;
+	while (*spec) {
+		size_t n = strcspn(spec, ",");
+		if (n < sizeof(pat)) {
+			memcpy(pat, spec, n);
+			pat[n] = 0;
+			bool explicit_crash = strncmp(pat, "crash_", 6) == 0;
+			if (!strcmp(pat, "all")) {
+				if (!crash)
+					return true;
+			} else if (glob(pat, name) && (!crash || explicit_crash)) {
+				return true;
+			}
+		}
+		spec += n;
+		if (*spec == ',')
+			spec++;
+	}
+	return false;
+}
+
+int test_run(const char *spec)
+{
+	int total = 0, pass = 0, fail = 0, skip = 0;
+	for (const struct test_case *c = __testcases_start; c < __testcases_end; c++)
+		total += selected(spec, c->name);
+	kprintf("TAP version 13\n1..%d\n", total);
+	if (!total) {
+		kprintf("# no test matches '%s'\n0 passed, 1 failed\n", spec);
+		return 1;
+	}
+	int n = 0;
+	for (const struct test_case *c = __testcases_start; c < __testcases_end; c++) {
+		if (!selected(spec, c->name))
+			continue;
+		cur_failed = cur_skipped = 0;
+		c->fn();
+		n++;
+		if (cur_failed) {
+			fail++;
+			kprintf("not ok %d - %s\n", n, c->name);
+		} else if (cur_skipped) {
+			skip++;
+			kprintf("ok %d - %s # SKIP %s\n", n, c->name, skip_reason);
+		} else {
+			pass++;
+			kprintf("ok %d - %s\n", n, c->name);
+		}
+	}
+	kprintf("%d passed, %d failed, %d skipped\n", pass, fail, skip);
+	if (fail)
+		return 1;
+	return skip == n ? 77 : 0;
+}

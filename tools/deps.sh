@@ -1,0 +1,28 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Install what the build and the tests need, from Debian's packages only.
+# Costs a few command lookups when everything is there.
+set -e
+need=""
+have() { command -v "$1" >/dev/null 2>&1; }
+have qemu-system-x86_64 || need="$need qemu-system-x86"
+have qemu-system-aarch64 || need="$need qemu-system-arm"
+have qemu-img || need="$need qemu-utils"
+have grub-mkrescue || need="$need grub-common"
+[ -d /usr/lib/grub/i386-pc ] || need="$need grub-pc-bin"
+have xorriso || need="$need xorriso"
+have mformat || need="$need mtools"
+have aarch64-linux-gnu-gcc || need="$need gcc-aarch64-linux-gnu"
+have aarch64-linux-gnu-ld || need="$need binutils-aarch64-linux-gnu"
+have dtc || need="$need device-tree-compiler"
+have python3 || need="$need python3"
+have gcc || need="$need gcc"
+have make || need="$need make"
+[ -z "$need" ] && exit 0
+echo "deps: installing$need"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $need
