@@ -5,6 +5,7 @@
 #define KERN_SCHED_H
 
 #include <kern/compiler.h>
+#include <kern/irq.h>     /* WAIT_EVENT uses irq_save */
 
 struct thread;
 
@@ -18,6 +19,8 @@ struct thread *thread_self(void);
 const char *thread_name(const struct thread *t);
 /* Wait for t to exit (t is freed afterwards). @return 0 or -EINVAL. */
 int thread_join(struct thread *t);
+/* Print one line per thread (the `threads` shell command). */
+void sched_dump(void);
 
 /* Wait queues. waitq_wake_* may be called from interrupt handlers. */
 struct waitq {
