@@ -57,8 +57,8 @@ static volatile int zero;
 
 TEST(crash_page_fault)
 {
-	volatile int *p = (volatile int *)0x10;
-	*p = 1;
+	static volatile uintptr_t addr = 0x10;   /* opaque to the compiler */
+	*(volatile int *)addr = 1;
 }
 
 TEST(crash_divide_error)
