@@ -53,6 +53,10 @@ int pci_bar_decode(uint32_t orig_lo, uint32_t probe_lo, uint32_t orig_hi,
 		 * bits may hard-wire the upper half to zero (§6.2.5.1), so
 		 * those count as ones for sizing. */
 		uint32_t m = probe_lo & ~0x3u;
+		/* Bit 1 is reserved and reads as zero in a real I/O BAR;
+		 * all-ones (no device, a stuck bus) fails here. */
+		if ((orig_lo | probe_lo) & 0x2u)
+			return -EIO;
 		if (!(m & 0xffff0000u))
 			m |= 0xffff0000u;
 		mask = 0xffffffff00000000ull | m;
