@@ -359,12 +359,16 @@ void pmm_stats(struct pmm_stats *s)
 	}
 }
 
+/* Set bits in n words. Not __builtin_popcountll: without -mpopcnt that is
+ * a libgcc call, and the kernel links no libgcc. Bitmaps are sparse, so
+ * clearing the lowest bit per step is quick. */
 static uint64_t popcount_range(const uint64_t *w, uint64_t n)
 {
 	uint64_t c = 0;
 
 	for (uint64_t i = 0; i < n; i++)
-		c += (uint64_t)__builtin_popcountll(w[i]);
+		for (uint64_t x = w[i]; x; x &= x - 1)
+			c++;
 	return c;
 }
 
