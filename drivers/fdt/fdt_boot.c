@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: MIT
+/* Flattened devicetree: what the kernel needs at boot. /chosen (DTSpec
+ * §3.6), memory nodes (§3.4), reservations (§3.5 and the header's block,
+ * §5.3) and the PSCI conduit (Arm's PSCI binding: "method" is "hvc" or
+ * "smc"). Results go into plain arrays the arch code copies into its memory
+ * map. */
+#include <drivers/fdt.h>
+#include <kern/errno.h>
+#include <string.h>
+
+#include "fdt_priv.h"
+
+static int fdt_chosen(const void *fdt)
+{
+	return fdt_find_node(fdt, "/chosen");
+}
+
+const char *fdt_bootargs(const void *fdt)
+{
+	int chosen = fdt_chosen(fdt);
+
+	return chosen < 0 ? NULL : fdt_get_string(fdt, chosen, "bootargs");
+}
+
+int fdt_stdout_path(const void *fdt, const char **opts)
+{
+	int chosen = fdt_chosen(fdt);
+	const char *s, *colon;
+	size_t n;
+
+	if (opts)
+		*opts = NULL;
+	if (chosen < 0)
+		return chosen;
+	s = fdt_get_string(fdt, chosen, "stdout-path");
+	if (!s)
+		s = fdt_get_string(fdt, chosen, "linux,stdout-path");
+	if (!s)
+		return -ENOENT;
+	/* §3.6: "path-or-alias[:options]"; ':' cannot occur in node names
+	 * (§2.2.1), so the first one ends the path. */
+	colon = strchr(s, ':');
+	n = colon ? (size_t)(colon - s) : strlen(s);
+	if (opts && colon && colon[1])
+		*opts = colon + 1;
+	return fdt_find_node_n(fdt, s, n);
+}
+
+int fdt_initrd(const void *fdt, uint64_t *start, uint64_t *end)
+{
+	int chosen = fdt_chosen(fdt), err;
+	uint64_t s, e;
+
+	if (chosen < 0)
+		return chosen;
+	err = fdt_get_u64(fdt, chosen, "linux,initrd-start", &s);
+	if (!err)
+		err = fdt_get_u64(fdt, chosen, "linux,initrd-end", &e);
+	if (err)
+		return err;
+	if (e < s)
+		return -EINVAL;
+	*start = s;
+	*end = e;
+	return 0;
+}
+
+static bool fdt_is_memory(const void *fdt, int node)
+{
+	const char *t = fdt_get_string(fdt, node, "device_type");
+
+	return t && strcmp(t, "memory") == 0 && fdt_node_enabled(fdt, node);
+}
+
+int fdt_memory(const void *fdt, struct fdt_mem_range *out, int max)
+{
+	int node, i, cnt, n = 0, err;
+	uint64_t base, size;
+
+	for (node = fdt_root(fdt); node >= 0; node = fdt_next_node(fdt, node, NULL)) {
+		if (!fdt_is_memory(fdt, node))
+			continue;
+		cnt = fdt_reg_count(fdt, node);
+		if (cnt < 0)
+			return cnt;
+		for (i = 0; i < cnt; i++) {
+			err = fdt_reg(fdt, node, i, &base, &size);
+			if (err)
+				return err;
+			if (size == 0)
+				continue;
+			if (base + size < base)
+				return -EINVAL;
+			if (n < max) {
+				out[n].base = base;
+				out[n].size = size;
+			}
+			n++;
+		}
+	}
+	return node == -ENOENT ? n : node;
+}
+
+int fdt_mem_rsvmap(const void *fdt, struct fdt_mem_range *out, int max)
+{
+	struct fdt_view v;
+	uint32_t off;
+	int n = 0, err;
+
+	err = fdt_view_init(fdt, &v);
+	if (err)
+		return err;
+	for (off = v.rsv_off; off <= v.total - 16; off += 16) {
+		uint64_t base = fdt_be64(v.base + off);
+		uint64_t size = fdt_be64(v.base + off + 8);
+
+		if (base == 0 && size == 0)
+			return n;
+		if (base + size < base)
+			return -EBADMSG;
+		if (n < max) {
+			out[n].base = base;
+			out[n].size = size;
+		}
+		n++;
+	}
+	return -EBADMSG;
+}
+
+int fdt_reserved_memory(const void *fdt, struct fdt_resv_range *out, int max)
+{
+	int rm, child, i, cnt, n = 0, err;
+	uint64_t base, size;
+
+	rm = fdt_find_node(fdt, "/reserved-memory");
+	if (rm == -ENOENT)
+		return 0;
+	if (rm < 0)
+		return rm;
+	for (child = fdt_first_child(fdt, rm); child >= 0;
+	     child = fdt_next_sibling(fdt, child)) {
+		if (!fdt_node_enabled(fdt, child))
+			continue;
+		cnt = fdt_reg_count(fdt, child);
+		if (cnt == -ENOENT)
+			continue;       /* dynamic: placed by the OS */
+		if (cnt < 0)
+			return cnt;
+		for (i = 0; i < cnt; i++) {
+			/* §3.5.1: /reserved-memory has an empty ranges, so
+			 * this is the identity below the root's own cells. */
+			err = fdt_reg(fdt, child, i, &base, &size);
+			if (err)
+				return err;
+			if (size == 0)
+				continue;
+			if (base + size < base)
+				return -EINVAL;
+			if (n < max) {
+				out[n].base = base;
+				out[n].size = size;
+				out[n].node = child;
+				out[n].nomap = fdt_hasprop(fdt, child, "no-map");
+			}
+			n++;
+		}
+	}
+	return child == -ENOENT ? n : child;
+}
+
+int fdt_psci_method(const void *fdt)
+{
+	static const char *const compat[] = {
+		"arm,psci-1.0", "arm,psci-0.2", "arm,psci",
+	};
+	const char *m;
+	int node = -ENOENT;
+
+	for (size_t i = 0; i < ARRAY_SIZE(compat) && node < 0; i++)
+		node = fdt_next_compatible(fdt, -1, compat[i]);
+	if (node < 0)
+		node = fdt_find_node(fdt, "/psci");
+	if (node < 0)
+		return node;
+	m = fdt_get_string(fdt, node, "method");
+	if (!m)
+		return -EINVAL;
+	if (strcmp(m, "hvc") == 0)
+		return FDT_PSCI_HVC;
+	if (strcmp(m, "smc") == 0)
+		return FDT_PSCI_SMC;
+	return -EINVAL;
+}
+
+int fdt_boot_info(const void *fdt, struct fdt_boot_info *bi)
+{
+	struct fdt_mem_range rsv[FDT_BOOT_MAX_RESV];
+	int n, i, err = 0;
+
+	*bi = (struct fdt_boot_info){ .bootargs = NULL };
+	bi->bootargs = fdt_bootargs(fdt);
+	bi->stdout_node = fdt_stdout_path(fdt, &bi->stdout_opts);
+	bi->psci_method = fdt_psci_method(fdt);
+	if (fdt_initrd(fdt, &bi->initrd_start, &bi->initrd_end)) {
+		bi->initrd_start = 0;
+		bi->initrd_end = 0;
+	}
+
+	n = fdt_memory(fdt, bi->mem, FDT_BOOT_MAX_MEM);
+	if (n < 0) {
+		err = n;
+	} else {
+		bi->nmem = MIN(n, FDT_BOOT_MAX_MEM);
+		bi->truncated |= n > FDT_BOOT_MAX_MEM;
+	}
+
+	n = fdt_mem_rsvmap(fdt, rsv, FDT_BOOT_MAX_RESV);
+	if (n < 0) {
+		err = err ? err : n;
+	} else {
+		bi->truncated |= n > FDT_BOOT_MAX_RESV;
+		n = MIN(n, FDT_BOOT_MAX_RESV);
+		for (i = 0; i < n; i++) {
+			bi->resv[i].base = rsv[i].base;
+			bi->resv[i].size = rsv[i].size;
+			bi->resv[i].node = -ENOENT;
+		}
+		bi->nresv = n;
+	}
+
+	n = fdt_reserved_memory(fdt, bi->resv + bi->nresv,
+				FDT_BOOT_MAX_RESV - bi->nresv);
+	if (n < 0) {
+		err = err ? err : n;
+	} else {
+		bi->truncated |= n > FDT_BOOT_MAX_RESV - bi->nresv;
+		bi->nresv += MIN(n, FDT_BOOT_MAX_RESV - bi->nresv);
+	}
+	return err;
+}
