@@ -8,7 +8,8 @@
 #include <kern/sched.h>
 #include <kern/time.h>
 
-#define THREAD_STACK_SIZE (16 * 1024)
+/* With its guard page a stack is 32 KiB, a whole buddy block (order 3). */
+#define THREAD_STACK_SIZE (28 * 1024)
 #define THREAD_NAME_MAX   24
 
 enum thread_state { T_RUNNABLE, T_RUNNING, T_BLOCKED, T_DEAD };

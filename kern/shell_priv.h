@@ -7,10 +7,14 @@
 #define KERN_SHELL_PRIV_H
 
 #include <kern/compiler.h>
+#include <kern/shell.h>
 
 #define SHELL_LINE_MAX 256      /* bytes in a line, NUL included */
 #define SHELL_MAX_ARGS 32       /* words in a command, argv's NULL included */
 #define SHELL_HIST     8        /* lines of history */
+
+/* The registered commands (SHELL_CMD; the linker script gathers them). */
+extern const struct shell_cmd __shellcmds_start[], __shellcmds_end[];
 
 /* Split the command at *linep, up to an unquoted ';' or the end, into
  * words: blanks separate them, "..." and '...' group (and are dropped),
