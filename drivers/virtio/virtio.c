@@ -1,0 +1,504 @@
+// SPDX-License-Identifier: MIT
+/* The transport-independent virtio core (virtio 1.2 §2, §3): the device
+ * list, the status handshake and feature negotiation, driver binding,
+ * queue creation, request submission and waiting in irq or poll mode,
+ * interrupt dispatch, and failing a device that misbehaves. */
+#include <drivers/virtio_transport.h>
+#include <kern/cmdline.h>
+#include <kern/errno.h>
+#include <kern/init.h>
+#include <kern/irq.h>
+#include <kern/printk.h>
+#include <kern/sched.h>
+#include <kern/time.h>
+#include <arch/barrier.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+CMDLINE_OPT(virtio_mode, "virtio.mode",
+	    "irq|poll: how virtio drivers wait (per device: virtio.mode.<name or pci addr>)");
+CMDLINE_OPT(virtio_qsize, "virtio.queue_size",
+	    "largest virtqueue size the driver picks (power of two, default 1024)");
+CMDLINE_OPT(virtio_indirect, "virtio.indirect", "0 refuses VIRTIO_F_INDIRECT_DESC");
+CMDLINE_OPT(virtio_event_idx, "virtio.event_idx", "0 refuses VIRTIO_F_EVENT_IDX");
+
+/* The core's per-queue state, hung off vq->owner. */
+struct virtio_vq_priv {
+	struct virtio_dev *vdev;
+	virtio_done_fn done;
+	const char *name;
+	struct waitq wq;            /* threads waiting for completions */
+	uint64_t n_intr;
+};
+
+extern const struct virtio_driver *const __virtiodrivers_start[];
+extern const struct virtio_driver *const __virtiodrivers_end[];
+
+static struct virtio_dev *dev_list, **dev_tail = &dev_list;
+static unsigned dev_count;
+static bool drivers_ready;
+
+/* How long an irq-mode waiter sleeps before it looks at the ring and the
+ * device status itself: covers a lost interrupt and a device that asks for
+ * a reset without a configuration interrupt. */
+#define WAIT_SLICE_NS   (100 * NSEC_PER_MSEC)
+
+/* Feature bits that belong to the device type (§6: 0-23, 50 and up). */
+#define DEVICE_FEATURE_MASK (0x00ffffffull | ~((1ull << 50) - 1))
+
+/* ---- small accessors ----------------------------------------------------- */
+
+bool virtio_has_feature(const struct virtio_dev *vdev, unsigned bit)
+{
+	return bit < 64 && (vdev->features & VIRTIO_BIT(bit));
+}
+
+uint16_t virtio_dev_id(const struct virtio_dev *vdev) { return vdev->id; }
+const char *virtio_dev_name(const struct virtio_dev *vdev) { return vdev->name; }
+void virtio_set_drvdata(struct virtio_dev *vdev, void *p) { vdev->drvdata = p; }
+void *virtio_get_drvdata(const struct virtio_dev *vdev) { return vdev->drvdata; }
+bool virtio_polling(const struct virtio_dev *vdev) { return vdev->poll; }
+struct virtio_dev *virtio_devices(void) { return dev_list; }
+
+void virtio_set_name(struct virtio_dev *vdev, const char *name)
+{
+	strlcpy(vdev->name, name, sizeof(vdev->name));
+}
+
+struct virtio_dev *virtio_vq_dev(const struct virtqueue *vq)
+{
+	return ((struct virtio_vq_priv *)vq->owner)->vdev;
+}
+
+static void status_add(struct virtio_dev *vdev, uint8_t bits)
+{
+	vdev->ops->set_status(vdev, vdev->ops->get_status(vdev) | bits);
+}
+
+/* ---- configuration space -------------------------------------------------- */
+
+int virtio_config_read(struct virtio_dev *vdev, unsigned off, void *buf, unsigned len)
+{
+	/* §2.5.1: a field wider than the device can update atomically (and
+	 * any multi-field read) is consistent only if the generation did not
+	 * change across it; legacy devices return a constant 0 here. */
+	for (int tries = 0; tries < 64; tries++) {
+		uint32_t gen = vdev->ops->config_generation(vdev);
+		int rc = vdev->ops->config_read(vdev, off, buf, len);
+		if (rc)
+			return rc;
+		if (vdev->ops->config_generation(vdev) == gen)
+			return 0;
+	}
+	pr_err("virtio %s: configuration generation never settles\n", vdev->name);
+	return -EIO;
+}
+
+int virtio_config_write(struct virtio_dev *vdev, unsigned off, const void *buf,
+			unsigned len)
+{
+	return vdev->ops->config_write(vdev, off, buf, len);
+}
+
+/* ---- failing a device ----------------------------------------------------- */
+
+void virtio_dev_fail(struct virtio_dev *vdev, const char *why)
+{
+	unsigned long flags = irq_save();
+	if (vdev->broken) {
+		irq_restore(flags);
+		return;
+	}
+	vdev->broken = true;
+	pr_err("virtio %s: %s: resetting the device, failing its requests\n",
+	       vdev->name, why);
+	/* §2.4: after a reset the device no longer touches the rings or the
+	 * buffers, so handing the buffers back to their owners is safe. */
+	vdev->ops->reset(vdev);
+	vdev->ops->set_status(vdev, VIRTIO_STATUS_FAILED);
+	for (unsigned i = 0; i < vdev->nvqs; i++) {
+		struct virtqueue *vq = vdev->vqs[i];
+		struct virtio_vq_priv *q = vq->owner;
+		void *cookie;
+		vq_break(vq, why);
+		while (vq_detach(vq, &cookie) == 0)
+			q->done(vq, cookie, 0, -EIO);
+		waitq_wake_all(&q->wq);
+	}
+	irq_restore(flags);
+}
+
+/* §2.1.2: a device that set DEVICE_NEEDS_RESET will not complete what it
+ * holds; fail it so nobody waits forever. */
+static void check_status(struct virtio_dev *vdev)
+{
+	if (!vdev->broken && (vdev->ops->get_status(vdev) & VIRTIO_STATUS_NEEDS_RESET))
+		virtio_dev_fail(vdev, "device needs reset");
+}
+
+/* ---- completions ------------------------------------------------------------ */
+
+/* Run every ready completion; interrupts are disabled. In irq mode the
+ * interrupt is re-armed and the ring checked again, so a completion that
+ * lands in between is not left waiting for an interrupt that won't come. */
+static void drain(struct virtqueue *vq)
+{
+	struct virtio_vq_priv *q = vq->owner;
+	void *cookie;
+	uint32_t len;
+	bool any = false;
+	int rc;
+
+	if (q->vdev->broken)
+		return;
+	for (;;) {
+		while ((rc = vq_dequeue(vq, &cookie, &len)) == 0) {
+			q->done(vq, cookie, len, 0);
+			any = true;
+		}
+		if (rc == -EIO) {
+			virtio_dev_fail(q->vdev, "virtqueue broken");
+			return;
+		}
+		if (q->vdev->poll || !vq_enable_cb(vq))
+			break;
+	}
+	if (any)
+		waitq_wake_all(&q->wq);
+}
+
+void virtio_poll(struct virtqueue *vq)
+{
+	unsigned long flags = irq_save();
+	drain(vq);
+	irq_restore(flags);
+}
+
+typedef bool (*wait_cond)(struct virtqueue *vq, const void *arg);
+
+/* Wait until cond holds or the device fails. Poll mode spins on the used
+ * ring, letting other threads run between looks; irq mode sleeps until the
+ * queue's interrupt (or a slice passes). */
+static void wait_until(struct virtqueue *vq, wait_cond cond, const void *arg)
+{
+	struct virtio_vq_priv *q = vq->owner;
+	struct virtio_dev *vdev = q->vdev;
+	unsigned spins = 0;
+	unsigned long flags = irq_save();
+
+	for (;;) {
+		drain(vq);
+		if (cond(vq, arg) || vdev->broken)
+			break;
+		if (vdev->poll) {
+			irq_restore(flags);
+			cpu_relax();
+			thread_yield();
+			if ((++spins & 4095) == 0)
+				check_status(vdev);
+			flags = irq_save();
+		} else if (waitq_sleep_locked(&q->wq, WAIT_SLICE_NS) == -ETIMEDOUT) {
+			check_status(vdev);
+		}
+	}
+	irq_restore(flags);
+}
+
+static bool flag_set(struct virtqueue *vq, const void *arg)
+{
+	return *(const volatile bool *)arg;
+}
+
+static bool completed_since(struct virtqueue *vq, const void *arg)
+{
+	return vq->n_completed != *(const uint64_t *)arg;
+}
+
+void virtio_wait(struct virtqueue *vq, const volatile bool *flag)
+{
+	wait_until(vq, flag_set, (const void *)flag);
+}
+
+int virtio_enqueue(struct virtqueue *vq, void *cookie, const struct vq_sg *sg,
+		   unsigned n_out, unsigned n_in)
+{
+	int rc;
+
+	for (;;) {
+		unsigned long flags = irq_save();
+		rc = vq_enqueue(vq, cookie, sg, n_out, n_in);
+		uint64_t seen = vq->n_completed;
+		/* Full: let the device see what is queued, then wait for a
+		 * completion to free descriptors. */
+		if (rc == -ENOSPC)
+			vq_kick(vq);
+		irq_restore(flags);
+		if (rc != -ENOSPC)
+			return rc;
+		wait_until(vq, completed_since, &seen);
+	}
+}
+
+int virtio_kick(struct virtqueue *vq)
+{
+	unsigned long flags = irq_save();
+	int rc = vq_kick(vq);
+	irq_restore(flags);
+	return rc < 0 ? rc : 0;
+}
+
+/* ---- interrupts ------------------------------------------------------------- */
+
+void virtio_intr_vq(void *arg)
+{
+	struct virtqueue *vq = arg;
+	struct virtio_vq_priv *q = vq->owner;
+	q->n_intr++;
+	q->vdev->n_intr++;
+	drain(vq);
+}
+
+void virtio_intr_config(void *arg)
+{
+	struct virtio_dev *vdev = arg;
+	vdev->n_config_intr++;
+	check_status(vdev);
+	if (!vdev->broken && vdev->driver && vdev->driver->config_changed)
+		vdev->driver->config_changed(vdev);
+}
+
+void virtio_intr_shared(void *arg)
+{
+	struct virtio_dev *vdev = arg;
+	/* §4.1.4.5.2: reading the ISR acknowledges it (and de-asserts a
+	 * level-triggered line); its bits say what happened. */
+	uint8_t isr = vdev->ops->isr_ack(vdev);
+	if (isr & VIRTIO_ISR_QUEUE) {
+		vdev->n_intr++;
+		for (unsigned i = 0; i < vdev->nvqs; i++) {
+			((struct virtio_vq_priv *)vdev->vqs[i]->owner)->n_intr++;
+			drain(vdev->vqs[i]);
+		}
+	}
+	if (isr & VIRTIO_ISR_CONFIG)
+		virtio_intr_config(vdev);
+}
+
+/* ---- queues ----------------------------------------------------------------- */
+
+/* virtio.mode.<name>, then virtio.mode.<bus id>, then virtio.mode. */
+static bool want_poll(const struct virtio_dev *vdev)
+{
+	char key[48];
+	const char *m = NULL;
+
+	if (vdev->name[0]) {
+		snprintf(key, sizeof(key), "virtio.mode.%s", vdev->name);
+		m = cmdline_get(key);
+	}
+	if (!m && vdev->bus_id[0]) {
+		snprintf(key, sizeof(key), "virtio.mode.%s", vdev->bus_id);
+		m = cmdline_get(key);
+	}
+	if (!m)
+		m = cmdline_get("virtio.mode");
+	if (!m || !strcmp(m, "irq"))
+		return false;
+	if (!strcmp(m, "poll"))
+		return true;
+	pr_warn("virtio %s: unknown mode \"%s\", using irq\n", vdev->name, m);
+	return false;
+}
+
+static unsigned pow2_floor(unsigned v)
+{
+	unsigned p = 1;
+	while (p * 2 <= v)
+		p *= 2;
+	return p;
+}
+
+int virtio_find_vqs(struct virtio_dev *vdev, unsigned n, struct virtqueue **vqs,
+		    const struct virtio_vq_info *info)
+{
+	if (vdev->nvqs || n == 0)
+		return -EINVAL;
+	long long cap = cmdline_get_int("virtio.queue_size", 1024);
+	if (cap < 1 || cap > VRING_MAX_SIZE)
+		cap = 1024;
+	unsigned flags = vdev->legacy ? VQ_LEGACY : 0;
+	if (virtio_has_feature(vdev, VIRTIO_F_EVENT_IDX))
+		flags |= VQ_EVENT_IDX;
+	if (virtio_has_feature(vdev, VIRTIO_F_INDIRECT_DESC))
+		flags |= VQ_INDIRECT;
+
+	vdev->vqs = calloc(n, sizeof(*vdev->vqs));
+	if (!vdev->vqs)
+		return -ENOMEM;
+	for (unsigned i = 0; i < n; i++) {
+		unsigned max = vdev->ops->queue_max(vdev, i);
+		if (!max) {
+			pr_err("virtio %s: no queue %u\n", vdev->name, i);
+			return -ENOENT;
+		}
+		/* §4.1.4.3.2: a modern driver may pick a smaller size; a
+		 * legacy device's size is fixed. */
+		unsigned num = vdev->legacy ? max : pow2_floor(MIN(max, (unsigned)cap));
+		struct virtio_vq_priv *q = calloc(1, sizeof(*q));
+		struct virtqueue *vq = NULL;
+		int rc = q ? vq_create(&vq, (uint16_t)i, num, flags,
+				       (flags & VQ_INDIRECT) ? info[i].indirect_max : 0)
+			   : -ENOMEM;
+		if (rc) {
+			pr_err("virtio %s: queue %u (size %u): error %d\n", vdev->name,
+			       i, num, rc);
+			free(q);
+			return rc;
+		}
+		q->vdev = vdev;
+		q->done = info[i].done;
+		q->name = info[i].name;
+		waitq_init(&q->wq);
+		vq->owner = q;
+		vq->notify = vdev->ops->queue_notify;
+		vdev->vqs[i] = vq;
+		vdev->nvqs = i + 1;
+	}
+
+	vdev->poll = want_poll(vdev);
+	if (!vdev->poll) {
+		int rc = vdev->ops->intr_setup(vdev, n);
+		if (rc) {
+			pr_warn("virtio %s: no interrupts (%d), polling\n", vdev->name, rc);
+			vdev->poll = true;
+		}
+	}
+	for (unsigned i = 0; i < n; i++) {
+		struct virtqueue *vq = vdev->vqs[i];
+		/* Polling: ask the device not to interrupt at all (§2.7.7). */
+		if (vdev->poll)
+			vq_disable_cb(vq);
+		int rc = vdev->ops->queue_setup(vdev, vq);
+		if (rc) {
+			pr_err("virtio %s: queue %u setup: error %d\n", vdev->name, i, rc);
+			return rc;
+		}
+		vqs[i] = vq;
+	}
+	return 0;
+}
+
+void virtio_device_ready(struct virtio_dev *vdev)
+{
+	status_add(vdev, VIRTIO_STATUS_DRIVER_OK);
+}
+
+/* ---- binding ------------------------------------------------------------------ */
+
+static const struct virtio_driver *find_driver(uint16_t id)
+{
+	for (const struct virtio_driver *const *d = __virtiodrivers_start;
+	     d < __virtiodrivers_end; d++)
+		for (const uint16_t *p = (*d)->ids; *p; p++)
+			if (*p == id)
+				return *d;
+	return NULL;
+}
+
+/* §3.1.1 steps 4-6. */
+static int negotiate(struct virtio_dev *vdev, const struct virtio_driver *drv)
+{
+	uint64_t offered = vdev->ops->get_features(vdev);
+	uint64_t want = drv->features & DEVICE_FEATURE_MASK;
+
+	vdev->dev_features = offered;
+	if (cmdline_get_bool("virtio.indirect", true))
+		want |= VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC);
+	if (cmdline_get_bool("virtio.event_idx", true))
+		want |= VIRTIO_BIT(VIRTIO_F_EVENT_IDX);
+	if (vdev->legacy) {
+		want &= 0xffffffffull;   /* legacy has 32 feature bits */
+	} else {
+		/* §6.1: a modern device offers VERSION_1; without it this is
+		 * not a device the modern interface can drive. */
+		if (!(offered & VIRTIO_BIT(VIRTIO_F_VERSION_1))) {
+			pr_err("virtio %s: modern device without VERSION_1\n", vdev->name);
+			return -ENODEV;
+		}
+		want |= VIRTIO_BIT(VIRTIO_F_VERSION_1);
+	}
+	vdev->features = offered & want;
+	vdev->ops->set_features(vdev, vdev->features);
+	/* Legacy devices have no FEATURES_OK (§3.1.2). */
+	if (vdev->legacy)
+		return 0;
+	status_add(vdev, VIRTIO_STATUS_FEATURES_OK);
+	/* §3.1.1 step 6: the device may refuse the subset. */
+	if (!(vdev->ops->get_status(vdev) & VIRTIO_STATUS_FEATURES_OK)) {
+		pr_err("virtio %s: device refused features %#llx\n", vdev->name,
+		       (unsigned long long)vdev->features);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static void bind(struct virtio_dev *vdev)
+{
+	const struct virtio_driver *drv = find_driver(vdev->id);
+	if (!drv) {
+		pr_info("virtio %s: no driver for device type %u\n", vdev->name, vdev->id);
+		return;
+	}
+	status_add(vdev, VIRTIO_STATUS_DRIVER);
+	int rc = negotiate(vdev, drv);
+	if (!rc) {
+		vdev->driver = drv;
+		rc = drv->probe(vdev);
+	}
+	if (rc) {
+		pr_err("virtio %s: %s: probe failed: %d\n", vdev->name, drv->name, rc);
+		/* Stop the device for good; queues already handed to it stay
+		 * allocated (an interrupt handler may still name them). */
+		virtio_dev_fail(vdev, "probe failed");
+		vdev->driver = NULL;
+		return;
+	}
+	if (!(vdev->ops->get_status(vdev) & VIRTIO_STATUS_DRIVER_OK))
+		virtio_device_ready(vdev);
+	pr_info("virtio %s: %s at %s (%s), features %#llx, %s\n", vdev->name,
+		drv->name, vdev->bus_id, vdev->transport,
+		(unsigned long long)vdev->features,
+		vdev->poll ? "polling" : vdev->irq_shared ? "shared irq" : "msi-x");
+}
+
+int virtio_dev_register(struct virtio_dev *vdev)
+{
+	if (!vdev->ops)
+		return -EINVAL;
+	if (!vdev->name[0])
+		snprintf(vdev->name, sizeof(vdev->name), "virtio%u", dev_count);
+	dev_count++;
+	vdev->next = NULL;
+	*dev_tail = vdev;
+	dev_tail = &vdev->next;
+	/* §3.1.1 steps 1-2: reset, then say we noticed it. */
+	vdev->ops->reset(vdev);
+	status_add(vdev, VIRTIO_STATUS_ACKNOWLEDGE);
+	if (drivers_ready)
+		bind(vdev);
+	return 0;
+}
+
+/* Drivers are probed once the kernel below them (threads, timers,
+ * interrupts, the block layer) is up; a transport that registers later
+ * gets its devices bound at once. */
+static int virtio_init(void)
+{
+	drivers_ready = true;
+	for (struct virtio_dev *v = dev_list; v; v = v->next)
+		if (!v->driver && !v->broken)
+			bind(v);
+	return 0;
+}
+INITCALL(INIT_DRIVER, virtio_init);

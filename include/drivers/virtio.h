@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: MIT */
+/* The virtio core as a device driver sees it (virtio 1.2 §2, §3).
+ *
+ * A device driver (virtio-blk, virtio-rng, ...) never learns which transport
+ * carries its device (PCI modern, PCI legacy, MMIO): it names the device
+ * types it handles with VIRTIO_DRIVER, and the core calls probe(vdev) once
+ * the status handshake and feature negotiation (§3.1.1) are done. In probe
+ * the driver reads its configuration (virtio_config_read), creates its
+ * queues (virtio_find_vqs) and may call virtio_device_ready; the core sets
+ * DRIVER_OK after a successful probe otherwise.
+ *
+ * I/O: virtio_enqueue + virtio_kick post requests (irq-safe, waiting for
+ * ring space when the ring is full); the queue's done() callback reports
+ * each completion (with interrupts disabled: set a flag, no blocking);
+ * virtio_wait sleeps (irq mode) or spins on the used ring (poll mode) until
+ * a flag is set. If the device misbehaves or asks for a reset
+ * (DEVICE_NEEDS_RESET), the core resets it and completes every outstanding
+ * request with err = -EIO; later requests fail with -EIO.
+ *
+ * Modes, from the command line: virtio.mode=irq|poll (default irq), and per
+ * device virtio.mode.<name>=irq|poll where name is the device's name (vda,
+ * rng0: set by its driver) or its transport address (PCI "00:04.0"). */
+#ifndef DRIVERS_VIRTIO_H
+#define DRIVERS_VIRTIO_H
+
+#include <kern/compiler.h>
+#include <drivers/virtqueue.h>
+
+/* Device types (virtio 1.2 §5). */
+#define VIRTIO_ID_NET           1
+#define VIRTIO_ID_BLOCK         2
+#define VIRTIO_ID_CONSOLE       3
+#define VIRTIO_ID_ENTROPY       4
+
+/* Device status bits (§2.1). */
+#define VIRTIO_STATUS_ACKNOWLEDGE       1
+#define VIRTIO_STATUS_DRIVER            2
+#define VIRTIO_STATUS_DRIVER_OK         4
+#define VIRTIO_STATUS_FEATURES_OK       8
+#define VIRTIO_STATUS_NEEDS_RESET       64
+#define VIRTIO_STATUS_FAILED            128
+
+/* Reserved (device-independent) feature bits (§6). Bits 0-23 and 50-127
+ * belong to the device type; the core negotiates these itself. */
+#define VIRTIO_F_INDIRECT_DESC          28
+#define VIRTIO_F_EVENT_IDX              29
+#define VIRTIO_F_VERSION_1              32
+#define VIRTIO_F_ACCESS_PLATFORM        33
+#define VIRTIO_F_RING_PACKED            34
+#define VIRTIO_F_IN_ORDER               35
+#define VIRTIO_F_NOTIFICATION_DATA      38
+#define VIRTIO_BIT(b)                   (1ull << (b))
+
+struct virtio_dev;   /* opaque to device drivers */
+
+struct virtio_driver {
+	const char *name;
+	const uint16_t *ids;        /* device types handled, 0-terminated */
+	uint64_t features;          /* device-type feature bits it can use */
+	/* Set up the device. @return 0, or -errno (the device is failed). */
+	int (*probe)(struct virtio_dev *vdev);
+	/* Optional: the device changed its configuration (§2.5.2). Runs in
+	 * interrupt context. */
+	void (*config_changed)(struct virtio_dev *vdev);
+};
+
+#define VIRTIO_DRIVER(drv)                                                   \
+	static const struct virtio_driver *const virtio_driver_ptr_##drv     \
+		__used __section(".virtiodrivers") __aligned(8) = &(drv)
+
+/* Completion of one request: cookie as enqueued, len the bytes the device
+ * wrote, err 0 or -EIO (device failed: len is 0). Interrupts are disabled. */
+typedef void (*virtio_done_fn)(struct virtqueue *vq, void *cookie, uint32_t len,
+			       int err);
+
+struct virtio_vq_info {
+	const char *name;
+	virtio_done_fn done;
+	unsigned indirect_max;      /* largest request sent indirect, 0 never */
+};
+
+/* Was feature bit negotiated? */
+bool virtio_has_feature(const struct virtio_dev *vdev, unsigned bit);
+/* The device type (VIRTIO_ID_*). */
+uint16_t virtio_dev_id(const struct virtio_dev *vdev);
+/* Name for messages and per-device options; set it before virtio_find_vqs
+ * (copied, at most 15 characters). */
+void virtio_set_name(struct virtio_dev *vdev, const char *name);
+const char *virtio_dev_name(const struct virtio_dev *vdev);
+void virtio_set_drvdata(struct virtio_dev *vdev, void *p);
+void *virtio_get_drvdata(const struct virtio_dev *vdev);
+/* Does this device poll its used rings (virtio.mode)? */
+bool virtio_polling(const struct virtio_dev *vdev);
+
+/* Read len bytes of device configuration at off, retrying until the
+ * configuration generation is stable (§2.5.1, §4.1.4.3.1), with accesses
+ * of the field's width. @return 0, -EINVAL outside the area, -EIO. */
+int virtio_config_read(struct virtio_dev *vdev, unsigned off, void *buf, unsigned len);
+/* Write device configuration (fields the device type says are writable). */
+int virtio_config_write(struct virtio_dev *vdev, unsigned off, const void *buf,
+			unsigned len);
+/* Read one field of a configuration struct by name. */
+#define VIRTIO_CREAD(vdev, type, field, ptr)                                  \
+	virtio_config_read((vdev), offsetof(type, field), (ptr),             \
+			   sizeof(((type *)0)->field))
+
+/* Create queues 0..n-1 (the size is the device's maximum, capped by
+ * virtio.queue_size; legacy sizes are the device's). @return 0 with vqs[]
+ * filled, -ENOENT (device has fewer queues), -ENOMEM, -EIO. */
+int virtio_find_vqs(struct virtio_dev *vdev, unsigned n, struct virtqueue **vqs,
+		    const struct virtio_vq_info *info);
+/* Set DRIVER_OK: the device may now use the queues (§3.1.1 step 8). */
+void virtio_device_ready(struct virtio_dev *vdev);
+
+/* Post a request (see vq_enqueue), waiting while the ring is full.
+ * @return 0, -EINVAL (can never fit), -EIO (device failed). */
+int virtio_enqueue(struct virtqueue *vq, void *cookie, const struct vq_sg *sg,
+		   unsigned n_out, unsigned n_in);
+/* Publish and notify (see vq_kick). @return 0 or -EIO. */
+int virtio_kick(struct virtqueue *vq);
+/* Block until *flag is true: sleep until an interrupt (irq mode) or poll
+ * the used ring (poll mode). The done() callback sets the flag; a failed
+ * device completes everything, so this always returns. */
+void virtio_wait(struct virtqueue *vq, const volatile bool *flag);
+/* Run completions that are ready now, whatever the mode. */
+void virtio_poll(struct virtqueue *vq);
+/* The device this queue belongs to. */
+struct virtio_dev *virtio_vq_dev(const struct virtqueue *vq);
+
+#endif
