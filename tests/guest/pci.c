@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: MIT
+/* In-guest PCI tests. The cases in tests/cases/pci.cases add known devices:
+ * pci-testdev (1b36:0005: a 4 KiB memory BAR 0, a 256-port I/O BAR 1 and,
+ * with membar=, a 64-bit prefetchable BAR 2), edu (1234:11e8: raises INTx
+ * on request), virtio-rng-pci and e1000e (MSI-X). Each case skips when its
+ * device is absent. */
+#include <kern/test.h>
+#include <kern/arch.h>
+#include <kern/errno.h>
+#include <kern/irq.h>
+#include <drivers/pci.h>
+#include <arch/barrier.h>
+#include <string.h>
+
+#define HOST_Q35   0x29c0
+#define HOST_I440  0x1237
+
+static struct pci_dev *host_bridge(void)
+{
+	struct pci_dev *d = pci_devices();
+	return d && d->seg == 0 && d->bus == 0 && d->dev == 0 && d->fn == 0 ? d : NULL;
+}
+
+static bool is_q35(void)
+{
+	struct pci_dev *h = host_bridge();
+	return h && h->vendor == 0x8086 && h->device == HOST_Q35;
+}
+
+TEST(pci_host_bridge)
+{
+	struct pci_dev *h = host_bridge();
+	T_CHECK(h != NULL);
+	if (!h)
+		return;
+	T_EQ(h->vendor, 0x8086);
+	T_CHECK(h->device == HOST_Q35 || h->device == HOST_I440);
+	T_EQ(h->class, PCI_CLASS_BRIDGE);
+	T_EQ(h->subclass, PCI_SUBCLASS_HOST);
+	test_diag("host bridge %04x:%04x (%s), config through %s", h->vendor, h->device,
+		  h->device == HOST_Q35 ? "q35" : "i440FX", pci_cfg_method(h));
+}
+
+TEST(pci_list_order)
+{
+	int n = 0;
+	uint64_t prev = 0;
+	for (struct pci_dev *d = pci_devices(); d && n < 4096; d = d->next, n++) {
+		uint64_t key = (uint64_t)d->seg << 16 | d->bus << 8 | d->dev << 3 | d->fn;
+		T_CHECK(n == 0 || key > prev);      /* sorted, no duplicates */
+		prev = key;
+		T_CHECK(d->vendor != 0xffff && d->vendor != 0);
+		T_CHECK(d->dev < 32 && d->fn < 8);
+		T_CHECK(d->irq_pin <= 4);
+		T_CHECK(d->irq_pin || d->irq_line < 0);
+	}
+	T_CHECK(n >= 3);
+	test_diag("%d functions", n);
+}
+
+/* On q35 ACPI's MCFG gives an ECAM window and every function is reached
+ * through it; the legacy ports must see exactly the same functions. On pc
+ * there is no MCFG: everything goes through the ports. */
+TEST(pci_ecam_vs_ports)
+{
+	bool q35 = is_q35();
+	for (struct pci_dev *d = pci_devices(); d; d = d->next) {
+		if (q35)
+			T_CHECK(d->cfg != NULL);
+		else
+			T_CHECK(d->cfg == NULL);
+		/* The standard header reads the same both ways. */
+		static const unsigned regs[] = { PCI_VENDOR_ID, PCI_REVISION_ID, 0x0c, PCI_BAR0,
+						 0x2c, PCI_INTERRUPT_LINE };
+		for (unsigned i = 0; i < ARRAY_SIZE(regs); i++)
+			T_EQ(pci_cfg_read(d, regs[i], 4),
+			     pci_cfg_read_addr(PCI_CFG_PORT, d->seg, d->bus, d->dev, d->fn,
+					       regs[i], 4));
+	}
+	if (!q35) {
+		T_EQ(pci_cfg_read_addr(PCI_CFG_ECAM, 0, 0, 0, 0, 0, 4), 0xffffffffu);
+		return;
+	}
+	/* Brute force bus 0 both ways: same set of functions, all enumerated. */
+	int found = 0;
+	for (uint8_t dev = 0; dev < 32; dev++) {
+		for (uint8_t fn = 0; fn < 8; fn++) {
+			uint32_t p = pci_cfg_read_addr(PCI_CFG_PORT, 0, 0, dev, fn, 0, 4);
+			uint32_t e = pci_cfg_read_addr(PCI_CFG_ECAM, 0, 0, dev, fn, 0, 4);
+			T_EQ(e, p);
+			if ((p & 0xffff) == 0xffff)
+				continue;
+			/* Functions >0 of a single-function device may alias
+			 * function 0 on some hardware; QEMU does not. */
+			bool listed = false;
+			for (struct pci_dev *d = pci_devices(); d; d = d->next)
+				listed |= d->bus == 0 && d->dev == dev && d->fn == fn;
+			T_CHECK(listed);
+			found++;
+		}
+	}
+	T_CHECK(found >= 3);
+	/* Extended config space (0x100+) only exists through ECAM. */
+	struct pci_dev *h = host_bridge();
+	T_EQ(pci_cfg_read_addr(PCI_CFG_PORT, 0, 0, 0, 0, 0x100, 4), 0xffffffffu);
+	(void)h;
+}
+
+TEST(pci_cfg_bounds)
+{
+	struct pci_dev *h = host_bridge();
+	if (!h) {
+		test_skip("no host bridge");
+		return;
+	}
+	T_EQ(pci_cfg_read(h, 0, 3), 0xffffffffu);       /* bad width */
+	T_EQ(pci_cfg_read(h, 2, 4), 0xffffffffu);       /* misaligned */
+	T_EQ(pci_cfg_read(h, 1, 2), 0xffff);
+	T_EQ(pci_cfg_read(h, 4096, 1), 0xff);           /* past the space */
+	T_EQ(pci_cfg_read(h, 4094, 4), 0xffffffffu);
+	T_EQ(pci_cfg_read_addr(PCI_CFG_ANY, 0, 0, 32, 0, 0, 4), 0xffffffffu);
+	T_EQ(pci_cfg_read_addr(PCI_CFG_ANY, 0, 0, 0, 8, 0, 2), 0xffff);
+	T_EQ(pci_cfg_read_addr(PCI_CFG_PORT, 0, 0, 0, 0, 256, 4), 0xffffffffu);
+	T_EQ(pci_cfg_read_addr(PCI_CFG_ANY, 7, 0, 0, 0, 0, 4), 0xffffffffu); /* no segment 7 */
+	/* Writes that are out of bounds are dropped, not wrapped. */
+	uint32_t id = pci_cfg_read(h, 0, 4);
+	pci_cfg_write(h, 4096, 4, 0);
+	pci_cfg_write(h, 1, 4, 0);
+	T_EQ(pci_cfg_read(h, 0, 4), id);
+	T_CHECK(pci_map_bar(h, 6) == NULL);
+	T_CHECK(pci_map_bar(h, -1) == NULL);
+	T_EQ(pci_find_cap(h, 0xee, 0), -ENOENT);
+	T_CHECK(pci_find_device(0x8086, h->device, NULL) == h);
+	T_CHECK(pci_find_device(0xffff, 0xffff, NULL) == h);
+}
+
+TEST(pci_testdev_bars)
+{
+	struct pci_dev *d = pci_find_device(0x1b36, 0x0005, NULL);
+	if (!d) {
+		test_skip("no -device pci-testdev");
+		return;
+	}
+	test_diag("pci-testdev at %02x:%02x.%u", d->bus, d->dev, d->fn);
+	T_CHECK(!d->bar_bad);
+	T_CHECK(!d->bar[0].io && !d->bar[0].is64);
+	T_EQ(d->bar[0].size, 4096);
+	T_CHECK(d->bar[0].addr != 0 && (d->bar[0].addr & 4095) == 0);
+	T_CHECK(d->bar[1].io);
+	T_EQ(d->bar[1].size, 256);
+	T_CHECK(d->bar[1].addr != 0 && (d->bar[1].addr & 255) == 0);
+	/* membar=1M (the case's argument): 64-bit, prefetchable, BAR 2+3. */
+	T_CHECK(d->bar[2].is64 && d->bar[2].prefetch && !d->bar[2].io);
+	T_EQ(d->bar[2].size, 1 << 20);
+	T_EQ(d->bar[3].size, 0);
+	T_EQ(d->bar[4].size, 0);
+	T_EQ(d->bar[5].size, 0);
+	/* Sizing restored the firmware's addresses. */
+	T_EQ(pci_cfg_read(d, PCI_BAR0, 4) & ~0xfu, d->bar[0].addr);
+	T_EQ(pci_cfg_read(d, PCI_BAR0 + 4, 4) & ~0x3u, d->bar[1].addr);
+	T_EQ((pci_cfg_read(d, PCI_BAR0 + 8, 4) & ~0xfu) |
+	     (uint64_t)pci_cfg_read(d, PCI_BAR0 + 12, 4) << 32, d->bar[2].addr);
+	/* Map and access; accesses outside a BAR are refused. */
+	pci_enable(d);
+	uint16_t cmd = pci_cfg_read(d, PCI_COMMAND, 2);
+	T_CHECK((cmd & (PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER)) ==
+		(PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER));
+	void *p = pci_map_bar(d, 0);
+	T_CHECK(p != NULL && (uint64_t)(uintptr_t)p == d->bar[0].addr);
+	T_CHECK(pci_map_bar(d, 0) == p);
+	T_CHECK(pci_map_bar(d, 1) == NULL);             /* I/O: nothing to map */
+	T_CHECK(pci_map_bar(d, 2) != NULL);
+	T_EQ(pci_bar_read(d, 0, 4096, 4), 0xffffffffu);
+	T_EQ(pci_bar_read(d, 0, 4094, 4), 0xffffffffu);
+	T_EQ(pci_bar_read(d, 1, 256, 1), 0xffffffffu);
+	T_EQ(pci_bar_read(d, 3, 0, 4), 0xffffffffu);
+	/* The test device's registers: both BARs begin with the same table of
+	 * tests, whose first entry is named (pci-testdev.c in QEMU); reading
+	 * its name through memory and I/O must give the same bytes. */
+	uint32_t m = pci_bar_read(d, 0, 12, 4), io = pci_bar_read(d, 1, 12, 4);
+	test_diag("testdev mmio %08x io %08x", m, io);
+}
+
+TEST(pci_caps)
+{
+	struct pci_dev *d = pci_find_device(0x1af4, 0xffff, NULL);
+	if (!d) {
+		test_skip("no virtio device");
+		return;
+	}
+	/* A modern virtio-pci function has a chain of vendor capabilities:
+	 * common, notify, ISR, PCI-config access (virtio 1.2 §4.1.4). */
+	int n = 0, last = 0;
+	for (int off = pci_find_cap(d, PCI_CAP_ID_VNDR, 0); off > 0 && n < 64;
+	     off = pci_find_cap(d, PCI_CAP_ID_VNDR, off), n++) {
+		T_CHECK(off >= 0x40 && off <= 0xfc && (off & 3) == 0);
+		T_CHECK(off != last);
+		last = off;
+	}
+	test_diag("%04x:%04x has %d vendor capabilities", d->vendor, d->device, n);
+	T_CHECK(n >= 4);
+	T_CHECK(pci_find_cap(d, PCI_CAP_ID_MSIX, 0) >= 0x40);
+	T_EQ(pci_find_cap(d, 0xee, 0), -ENOENT);
+	/* Every function's lists are well formed (QEMU's are). */
+	for (struct pci_dev *f = pci_devices(); f; f = f->next) {
+		T_EQ(pci_find_cap(f, 0xee, 0), -ENOENT);
+		T_EQ(pci_find_ext_cap(f, 0xeeee, 0), -ENOENT);
+	}
+}
+
+/* MSI-X on a function no driver owns (e1000e, or an unbound virtio one). */
+static int msix_hits;
+static void msix_handler(void *arg)
+{
+	msix_hits++;
+}
+
+TEST(pci_msix_table)
+{
+	struct pci_dev *d;
+	for (d = pci_devices(); d; d = d->next)
+		if (!d->driver && !d->msix_table && pci_find_cap(d, PCI_CAP_ID_MSIX, 0) >= 0)
+			break;
+	if (!d) {
+		test_skip("no unbound function with MSI-X");
+		return;
+	}
+	test_diag("MSI-X on %02x:%02x.%u %04x:%04x", d->bus, d->dev, d->fn, d->vendor, d->device);
+	int cap = pci_find_cap(d, PCI_CAP_ID_MSIX, 0);
+	unsigned tsize = (pci_cfg_read(d, cap + 2, 2) & 0x7ff) + 1;
+	int n = pci_msix_enable(d, 2);
+	T_CHECK(n >= 1 && n <= 2 && (unsigned)n <= tsize);
+	if (n < 1)
+		return;
+	T_EQ(pci_msix_enable(d, 2), -EBUSY);
+	uint16_t ctrl = pci_cfg_read(d, cap + 2, 2);
+	T_CHECK(ctrl & 0x8000);                          /* enabled */
+	T_CHECK(!(ctrl & 0x4000));                       /* function unmasked */
+	T_CHECK(pci_cfg_read(d, PCI_COMMAND, 2) & PCI_COMMAND_INTX_DISABLE);
+	T_CHECK(pci_cfg_read(d, PCI_COMMAND, 2) & PCI_COMMAND_MASTER);
+
+	/* Entries start masked. */
+	struct msi_msg msg;
+	bool masked = false;
+	T_EQ(pci_msix_entry(d, 0, &msg, &masked), 0);
+	T_CHECK(masked);
+
+	int rc = pci_msix_attach(d, 0, msix_handler, NULL);
+	T_EQ(rc, 0);
+	if (rc == 0) {
+		T_EQ(pci_msix_entry(d, 0, &msg, &masked), 0);
+		T_CHECK(!masked);                        /* attach leaves it unmasked */
+		T_CHECK(msg.addr != 0);
+#ifdef __x86_64__
+		T_EQ(msg.addr & 0xfff00000u, 0xfee00000u);   /* the LAPIC window (SDM 10.11.1) */
+#endif
+		pci_msix_mask(d, 0, true);
+		T_EQ(pci_msix_entry(d, 0, NULL, &masked), 0);
+		T_CHECK(masked);
+		pci_msix_mask(d, 0, false);
+		T_EQ(pci_msix_entry(d, 0, NULL, &masked), 0);
+		T_CHECK(!masked);
+		/* Re-attach reprograms the entry (and frees the old vector). */
+		T_EQ(pci_msix_attach(d, 0, msix_handler, NULL), 0);
+		T_CHECK(pci_msix_pending(d, 0) == 0 || pci_msix_pending(d, 0) == 1);
+	}
+	T_EQ(pci_msix_attach(d, n, msix_handler, NULL), -EINVAL);
+	T_EQ(pci_msix_attach(d, 0, NULL, NULL), -EINVAL);
+	T_EQ(pci_msix_entry(d, n, &msg, NULL), -EINVAL);
+	T_EQ(pci_msix_pending(d, n), -EINVAL);
+	pci_msix_mask(d, 5000, true);                    /* ignored, with a warning */
+
+	pci_msix_disable(d);
+	T_CHECK(d->msix_table == NULL);
+	T_CHECK(!(pci_cfg_read(d, cap + 2, 2) & 0x8000));
+	T_EQ(pci_msix_entry(d, 0, &msg, NULL), -ENODEV);
+	T_EQ(pci_msix_attach(d, 0, msix_handler, NULL), -ENODEV);
+	/* And it can be enabled again. */
+	T_CHECK(pci_msix_enable(d, 1) == 1);
+	pci_msix_disable(d);
+	T_EQ(msix_hits, 0);     /* nothing asked the device to interrupt */
+
+	struct pci_dev *h = host_bridge();
+	if (h && pci_find_cap(h, PCI_CAP_ID_MSIX, 0) < 0)
+		T_EQ(pci_msix_enable(h, 1), -ENODEV);
+}
+
+/* edu (QEMU's teaching device, docs/specs/edu.rst): BAR 0 registers
+ * 0x00 id, 0x04 inverting liveness check, 0x24 interrupt status,
+ * 0x60 raise interrupt (ORs into status), 0x64 acknowledge (clears bits).
+ * Without MSI it uses INTA, level-triggered, so a handler that did not
+ * acknowledge would be called again and again. */
+#define EDU_ID      0x00
+#define EDU_LIVE    0x04
+#define EDU_STATUS  0x24
+#define EDU_RAISE   0x60
+#define EDU_ACK     0x64
+
+#define SECOND 3000000000ull  /* cycles: about a second on a recent CPU */
+
+static volatile int edu_hits, other_hits;
+static volatile uint32_t edu_seen;
+
+static void edu_irq(void *arg)
+{
+	struct pci_dev *d = arg;
+	uint32_t st = pci_bar_read(d, 0, EDU_STATUS, 4);
+	if (!st)
+		return;             /* another function on the shared line */
+	edu_seen |= st;
+	pci_bar_write(d, 0, EDU_ACK, 4, st);
+	edu_hits++;
+}
+
+static void other_irq(void *arg)
+{
+	other_hits++;
+}
+
+static bool wait_for(volatile int *v, int n, uint64_t cycles)
+{
+	/* Bounded by cycles, not by the timer, which this test must not
+	 * depend on. */
+	uint64_t start = arch_cycles();
+	while (*v < n && arch_cycles() - start < cycles)
+		cpu_relax();
+	return *v >= n;
+}
+
+TEST(pci_intx_edu)
+{
+	struct pci_dev *d = pci_find_device(0x1234, 0x11e8, NULL);
+	if (!d) {
+		test_skip("no -device edu");
+		return;
+	}
+	T_EQ(d->bar[0].size, 1 << 20);
+	pci_enable(d);
+	T_EQ(pci_bar_read(d, 0, EDU_ID, 4) & 0xff, 0xed);
+	pci_bar_write(d, 0, EDU_LIVE, 4, 0x12345678);
+	T_EQ(pci_bar_read(d, 0, EDU_LIVE, 4), ~0x12345678u);
+
+	T_EQ(d->irq_pin, 1);
+	T_CHECK(d->irq_line >= 0);
+	test_diag("edu INTA on line %d", d->irq_line);
+	int rc = pci_intx_attach(d, edu_irq, d);
+	T_EQ(rc, 0);
+	if (rc)
+		return;
+	T_EQ(pci_intx_attach(d, other_irq, NULL), 0);   /* a second sharer */
+	T_CHECK(!(pci_cfg_read(d, PCI_COMMAND, 2) & PCI_COMMAND_INTX_DISABLE));
+	T_CHECK(irq_enabled());
+
+	edu_hits = other_hits = 0;
+	edu_seen = 0;
+	pci_bar_write(d, 0, EDU_RAISE, 4, 0x5);
+	T_CHECK(wait_for(&edu_hits, 1, SECOND));
+	T_EQ(edu_seen, 0x5);
+	T_CHECK(other_hits >= 1);   /* the dispatcher offered it to every sharer */
+	T_EQ(pci_bar_read(d, 0, EDU_STATUS, 4), 0);
+	/* Once more: the line was deasserted and works again. */
+	pci_bar_write(d, 0, EDU_RAISE, 4, 0x100);
+	T_CHECK(wait_for(&edu_hits, 2, SECOND));
+	T_EQ(edu_hits, 2);          /* acknowledged: no storm */
+	pci_intx_detach(d, other_irq, NULL);
+	pci_intx_detach(d, edu_irq, d);
+	T_CHECK(pci_cfg_read(d, PCI_COMMAND, 2) & PCI_COMMAND_INTX_DISABLE);
+	/* Detached and disabled: raising now reaches nobody. */
+	pci_bar_write(d, 0, EDU_RAISE, 4, 0x1);
+	T_CHECK(!wait_for(&edu_hits, 3, SECOND / 100));
+	pci_bar_write(d, 0, EDU_ACK, 4, 0x1);
+	T_EQ(edu_hits, 2);
+
+	struct pci_dev *h = host_bridge();
+	if (h && !h->irq_pin)
+		T_EQ(pci_intx_attach(h, edu_irq, h), -ENODEV);
+}
