@@ -46,3 +46,9 @@ WEAK void timer_init(struct timer *t, void (*fn)(struct timer *t), void *arg) {}
 WEAK void timer_arm(struct timer *t, uint64_t d) {}
 WEAK bool timer_cancel(struct timer *t) { return false; }
 WEAK uint64_t time_ns(void) { return 0; }
+WEAK int irq_alloc_msi(irq_handler_t fn, void *arg, struct msi_msg *msg) { return -38; }
+WEAK void irq_free(int vector) {}
+WEAK void irq_mask_line(unsigned line, bool masked) {}
+WEAK bool irq_enabled(void) { return false; }
+WEAK void irq_disable(void) {}
+WEAK uint64_t irq_count(int vector) { return 0; }
