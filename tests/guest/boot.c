@@ -23,7 +23,7 @@ TEST(boot_address_space)
 {
 	/* Page 0 unmapped (NULL faults), kernel mapped, RAM mapped. */
 	T_CHECK(!vm_is_mapped(0, 1));
-	T_CHECK(vm_is_mapped((uintptr_t)__image_start, (uintptr_t)(__image_end - __image_start)));
+	T_CHECK(vm_is_mapped((uintptr_t)__image_start, (uintptr_t)(__rodata_end - __image_start)));
 	extern char boot_stack_guard[];
 	T_CHECK(!vm_is_mapped((uintptr_t)boot_stack_guard, 4096));
 	for (uint32_t i = 0; i < memmap_boot.count; i++)

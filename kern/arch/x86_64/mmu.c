@@ -201,15 +201,17 @@ void *vm_stack_alloc(size_t size)
 	if (!base)
 		return NULL;
 	unmap_page((uintptr_t)base);
-	/* The stack occupies the top of the block; the guard is its lowest page. */
-	return base + (SZ_4K << order);
+	/* The guard is the block's lowest page, the stack right above it
+	 * (pages past base + 4K + size, if the order rounded up, stay unused:
+	 * stack sizes of 2^n - 4K waste nothing). */
+	return base + SZ_4K + size;
 }
 
 void vm_stack_free(void *top, size_t size)
 {
 	size = ALIGN_UP(size, SZ_4K);
 	unsigned order = order_for(size + SZ_4K);
-	uint8_t *base = (uint8_t *)top - (SZ_4K << order);
+	uint8_t *base = (uint8_t *)top - size - SZ_4K;
 	uint64_t *e = walk((uintptr_t)base, 0);
 	if (e)
 		*e = (uintptr_t)base | PTE_P | PTE_W | nx_bit;
