@@ -4,7 +4,9 @@
  * The grammar is Linux's, kept small: words are separated by blanks; a word
  * is key, key=value or key="value with blanks"; a double quote anywhere
  * toggles quoting and is itself dropped, so a"b c"d is the word "ab cd".
- * There are no backslash escapes. Everything a boot loader or a hand-typed
+ * The first '=' splits key from value even inside quotes, because GRUB
+ * passes key="a b" on as "key=a b" (quoting the whole word), and Linux
+ * reads that the same way. There are no backslash escapes. Everything a boot loader or a hand-typed
  * -append can get wrong is warned about and the offending word dropped, so
  * the rest of the line still takes effect. */
 #include "cmdline_parse.h"
@@ -104,7 +106,7 @@ int cmdline_table_parse(struct cmdline_table *t, const char *s,
 				}
 				continue;
 			}
-			if (c == '=' && !inq && eq < 0)
+			if (c == '=' && eq < 0)
 				eq = (long)(pos - wstart);
 			t->store[pos++] = (char)c;
 		}

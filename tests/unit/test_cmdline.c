@@ -62,10 +62,15 @@ UNIT(quoted_values)
 	CHECK_STR(get("run"), "mem; uptime");
 	CHECK_STR(get("x"), "");
 	CHECK_STR(get("y"), "ab cd");
-	/* A quoted '=' belongs to the value, not the split. */
+	/* Only the first '=' splits. */
 	CHECK_EQ(parse("k=\"a=b\" j=x=y"), 2);
 	CHECK_STR(get("k"), "a=b");
 	CHECK_STR(get("j"), "x=y");
+	/* GRUB's re-quoting of a whole word: the same option. */
+	CHECK_EQ(parse("\"run=help; mem\" \"flag\""), 2);
+	CHECK_EQ(nwarn, 0);
+	CHECK_STR(get("run"), "help; mem");
+	CHECK_STR(get("flag"), "");
 }
 
 UNIT(unbalanced_quote)
