@@ -33,7 +33,7 @@ static bool access_ok(unsigned off, unsigned width, unsigned limit)
 
 static uint32_t all_ones(unsigned width)
 {
-	return width == 4 ? 0xffffffffu : (1u << (8 * width)) - 1;
+	return width == 1 ? 0xffu : width == 2 ? 0xffffu : 0xffffffffu;
 }
 
 /* --- Configuration Mechanism #1 ----------------------------------------- */
