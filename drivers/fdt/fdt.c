@@ -146,13 +146,13 @@ static int fdt_check_rsvmap(const struct fdt_view *v)
 	return -EBADMSG;
 }
 
-/* §5.4.2: one root node, properties only inside nodes, balanced
- * BEGIN/END_NODE, FDT_END last. Nesting is capped at FDT_MAX_DEPTH so that
+/* §5.4.2: one root node, properties only inside nodes and before their
+ * children, balanced BEGIN/END_NODE, FDT_END last. Nesting is capped at FDT_MAX_DEPTH so that
  * the walkers' fixed-size ancestor stacks always suffice. */
 static int fdt_check_struct(const struct fdt_view *v)
 {
 	int off = 0, next, tag, open = 0;
-	bool seen_root = false;
+	bool seen_root = false, props_ok = false;
 	const char *name;
 	size_t nlen;
 
@@ -173,14 +173,16 @@ static int fdt_check_struct(const struct fdt_view *v)
 				return -EBADMSG;
 			open++;
 			seen_root = true;
+			props_ok = true;
 			break;
 		case FDT_END_NODE:
 			if (open == 0)
 				return -EBADMSG;
 			open--;
+			props_ok = false;
 			break;
 		case FDT_PROP:
-			if (open == 0)
+			if (!props_ok)
 				return -EBADMSG;
 			name = fdt_str(v, fdt_be32(v->st + off + 8));
 			if (!name || name[0] == 0)

@@ -428,20 +428,46 @@ bool fdt_node_enabled(const void *fdt, int node)
 	       (len == 3 && memcmp(s, "ok", 3) == 0);
 }
 
+/* Is the property at off a "phandle" (or legacy "linux,phandle") of
+ * value ph? The value is compared first: cheaper than finding the name. */
+static bool fdt_is_phandle_prop(const struct fdt_view *v, int off, uint32_t ph)
+{
+	const char *name;
+
+	if (fdt_be32(v->st + off + 4) != 4 || fdt_be32(v->st + off + 12) != ph)
+		return false;
+	if (!fdt_prop_decode(v, off, &name, NULL))
+		return false;
+	return strcmp(name, "phandle") == 0 || strcmp(name, "linux,phandle") == 0;
+}
+
 int fdt_node_by_phandle(const void *fdt, uint32_t ph)
 {
-	int node;
-	uint32_t v;
+	struct fdt_view v;
+	int off = 0, next, tag, owner = -1, err;
 
 	/* §2.3.3: 0 and 0xffffffff are never valid phandles. */
 	if (ph == 0 || ph == 0xffffffffu)
 		return -EINVAL;
-	for (node = fdt_root(fdt); node >= 0; node = fdt_next_node(fdt, node, NULL)) {
-		if ((fdt_get_u32(fdt, node, "phandle", &v) == 0 ||
-		     fdt_get_u32(fdt, node, "linux,phandle", &v) == 0) && v == ph)
-			return node;
+	err = fdt_view_init(fdt, &v);
+	if (err)
+		return err;
+	/* One pass over the tokens: properties precede a node's children
+	 * (fdt_check insists), so a property belongs to the last node
+	 * begun, unless a node has ended since. */
+	for (;; off = next) {
+		tag = fdt_tag(&v, off, &next);
+		if (tag == FDT_BEGIN_NODE)
+			owner = off;
+		else if (tag == FDT_END_NODE)
+			owner = -1;
+		else if (tag == FDT_PROP && owner >= 0 && fdt_is_phandle_prop(&v, off, ph))
+			return owner;
+		else if (tag == FDT_END)
+			return -ENOENT;
+		else if (tag < 0)
+			return tag;
 	}
-	return node == -ENOENT ? -ENOENT : node;
 }
 
 /* ---- Paths ---- */

@@ -79,7 +79,8 @@ static inline void b_raw(struct fdt_bld *b, const void *p, uint32_t n)
 {
 	if (b->nst + n > sizeof(b->st))
 		abort();
-	memcpy(b->st + b->nst, p, n);
+	if (n)
+		memcpy(b->st + b->nst, p, n);
 	b->nst += n;
 }
 
