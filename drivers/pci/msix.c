@@ -96,6 +96,8 @@ int pci_msix_enable(struct pci_dev *d, unsigned nvec)
 			(unsigned long long)off, n);
 		return -EIO;
 	}
+	if (!d->bar[bir].addr)
+		return -ENXIO;      /* firmware never assigned the BAR */
 	char *base = pci_map_bar(d, bir);
 	if (!base)
 		return -ENOMEM;

@@ -96,8 +96,9 @@ int pci_msix_pending(const struct pci_dev *d, unsigned entry);
  * or from the device tree (the FDT code calls pci_ecam_register, then
  * pci_scan). base is the physical address of bus 0's window, as in MCFG; a DT
  * "reg" that starts at bus_start passes reg - (bus_start << 20).
- * @return 0, -EINVAL (bad range/alignment), -ENOSPC (too many windows),
- * -EIO (the window disagrees with the legacy ports), -ENOMEM (can't map). */
+ * @return 0, -EINVAL (bad range or alignment, or over RAM), -EEXIST (overlaps
+ * a registered window), -ENOSPC (too many windows), -EIO (the window
+ * disagrees with the legacy ports), -ENOMEM (can't map). */
 int pci_ecam_register(uint64_t base, uint16_t seg, uint8_t bus_start, uint8_t bus_end);
 /* Enumerate every config window not yet scanned (idempotent).
  * @return number of functions found so far, or -ENODEV with no config access. */

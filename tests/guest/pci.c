@@ -107,6 +107,34 @@ TEST(pci_ecam_vs_ports)
 	(void)h;
 }
 
+/* What firmware could lie about in MCFG: each bad window is refused and
+ * leaves enumeration as it was. */
+TEST(pci_ecam_lies)
+{
+	extern char __image_start[];
+	uint64_t ram = (uintptr_t)__image_start & ~0xfffffull;
+	T_EQ(pci_ecam_register(ram, 1, 0, 0), -EINVAL);              /* over the kernel */
+	T_EQ(pci_ecam_register(0x1000000, 1, 0, 0), -EINVAL);        /* RAM (16 MiB) */
+	T_EQ(pci_ecam_register(0xe0080000, 1, 0, 0), -EINVAL);       /* not 1 MiB aligned */
+	T_EQ(pci_ecam_register(0xe0000000, 1, 5, 4), -EINVAL);       /* end before start */
+	T_EQ(pci_ecam_register(0, 1, 0, 0), -EINVAL);                /* address 0 */
+	T_EQ(pci_ecam_register(0xfffffffffff00000ull, 1, 0, 1), -EINVAL); /* wraps */
+	if (is_q35()) {
+		/* Overlapping the window MCFG already gave. */
+		T_EQ(pci_ecam_register(0xb0000000, 0, 0, 0), -EEXIST);
+	} else {
+		/* Nothing decodes there on pc: it reads all-ones where the
+		 * ports see the host bridge. */
+		T_EQ(pci_ecam_register(0xe0000000, 0, 0, 0), -EIO);
+		T_CHECK(host_bridge()->cfg == NULL);
+		T_EQ(pci_cfg_read_addr(PCI_CFG_ECAM, 0, 0, 0, 0, 0, 4), 0xffffffffu);
+	}
+	int n = 0;
+	for (struct pci_dev *d = pci_devices(); d; d = d->next)
+		n++;
+	T_EQ(pci_scan(), n);        /* idempotent: nothing new, nothing twice */
+}
+
 TEST(pci_cfg_bounds)
 {
 	struct pci_dev *h = host_bridge();
