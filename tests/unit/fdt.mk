@@ -17,3 +17,5 @@ $(FDT_UNIT_STAMP): tests/unit/fdt/gen.sh $(wildcard tests/unit/fdt/*.dts)
 # explicit rule, and never end up in its $^.
 UNIT_DEPS_fdt := $(FDT_UNIT_STAMP)
 build/unit/fdt: | $(FDT_UNIT_STAMP)
+# The shared test helpers (the link recipe uses UNIT_SRCS_fdt, not $^).
+build/unit/fdt build/unit/fdt_hostile: tests/unit/fdt/fdt_test_util.h
