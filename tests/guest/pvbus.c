@@ -113,6 +113,10 @@ TEST(pvbus_detect)
 		T_CHECK(pvbus_kv_read("fw_cfg", "opt/org.example/pvbus-expect",
 				      from_host, sizeof(from_host)) > 0);
 		exp = from_host;
+		/* The hook's reason, when it left one. */
+		if (pvbus_kv_read("fw_cfg", "opt/org.example/pvbus-host", feat,
+				  sizeof(feat)) > 0)
+			test_diag("%s", feat);
 	}
 	test_diag("expecting %s", exp);
 	for (const char *p = exp; *p;) {
