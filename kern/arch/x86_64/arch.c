@@ -40,6 +40,10 @@ void arch_poweroff(void)
 	 * port. */
 	outw(0x604, 0x2000);
 	outw(0xb004, 0x2000);
+	/* QEMU stops the VM a moment after the write: give it that moment
+	 * before concluding nothing listened. */
+	for (volatile int i = 0; i < 10000000; i++)
+		;
 	kprintf("poweroff: no way to power off found; halting\n");
 	halt_forever();
 }
