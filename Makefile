@@ -106,7 +106,8 @@ test: deps
 
 bench: deps
 	$(MAKE) ARCH=x86_64 kernel
-	tools/bench.sh
+	$(MAKE) ARCH=aarch64 kernel
+	tools/bench.py
 
 clean:
 	rm -rf build
