@@ -39,7 +39,7 @@ int blkdev_register(struct blkdev *bd)
 		pp = &(*pp)->next;
 	bd->next = NULL;
 	*pp = bd;
-	pr_info("blk: %s: %llu sectors of %u bytes%s (%s)\n", bd->name,
+	pr_debug("blk: %s: %llu sectors of %u bytes%s (%s)\n", bd->name,
 		(unsigned long long)bd->capacity, bd->sector_size,
 		bd->flags & BLKDEV_F_RO ? ", read-only" : "",
 		bd->driver ? bd->driver : "?");
