@@ -51,7 +51,8 @@ struct pci_driver {
 uint32_t pci_cfg_read(const struct pci_dev *d, unsigned off, unsigned width);
 void pci_cfg_write(const struct pci_dev *d, unsigned off, unsigned width, uint32_t v);
 /* Offset of the next capability with id after offset start (0 = first).
- * @return the offset, or -ENOENT. */
+ * @return the offset, or -ENOENT; -EIO when the list is corrupt (a loop or a
+ * pointer into the header: at most 48 entries are visited). */
 int pci_find_cap(const struct pci_dev *d, uint8_t id, int start);
 /* Enable memory/I-O decoding and bus mastering. */
 void pci_enable(struct pci_dev *d);
@@ -61,14 +62,21 @@ void *pci_map_bar(struct pci_dev *d, int bar);
 uint32_t pci_bar_read(struct pci_dev *d, int bar, uint64_t off, unsigned width);
 void pci_bar_write(struct pci_dev *d, int bar, uint64_t off, unsigned width, uint32_t v);
 
-/* MSI-X: enable with up to nvec vectors. @return vectors available, or -errno
- * (-ENODEV when the function has no MSI-X: fall back to INTx). */
+/* MSI-X: enable with up to nvec vectors, every entry masked, INTx disabled.
+ * @return vectors available (min(nvec, table size)), or -errno (-ENODEV when
+ * the function has no MSI-X: fall back to INTx; -EBUSY already enabled;
+ * -EIO the table lies outside its BAR; -ENXIO its BAR is unassigned). */
 int pci_msix_enable(struct pci_dev *d, unsigned nvec);
-/* Attach handler to table entry; returns 0 or -errno. Entry left unmasked. */
+/* Attach handler to table entry (re-attaching replaces the old handler and
+ * vector); returns 0 or -errno (-EINVAL entry >= vectors available, -ENODEV
+ * not enabled, or irq_alloc_msi's error). Entry left unmasked. */
 int pci_msix_attach(struct pci_dev *d, unsigned entry, irq_handler_t fn, void *arg);
 void pci_msix_mask(struct pci_dev *d, unsigned entry, bool masked);
 void pci_msix_disable(struct pci_dev *d);
-/* Legacy INTx (shared, level-triggered). @return 0 or -errno. */
+/* Legacy INTx (shared, level-triggered): fn is called for every interrupt
+ * on the line, whichever function raised it, so it must check its device's
+ * status first. Clears the function's INTx Disable bit.
+ * @return 0 or -errno (-ENODEV no interrupt pin, -ENXIO line unknown). */
 int pci_intx_attach(struct pci_dev *d, irq_handler_t fn, void *arg);
 
 /* All enumerated functions. */
