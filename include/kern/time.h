@@ -38,4 +38,21 @@ uint64_t time_cycles_to_ns(uint64_t cycles);
 const char *time_clock_name(void);
 const char *time_event_name(void);
 
+/* --- Between kern/time.c and the arch (kern/arch/<arch>/) ---------------
+ * The arch supplies the clock and a one-shot event device; kern/time.c
+ * keeps the sorted timer list on top. time_cycles_to_ns is the arch's too. */
+#define TIME_NO_DEADLINE UINT64_MAX
+/* Nanoseconds since boot from the arch clock (an estimate before it is
+ * calibrated; never goes backwards across the calibration). */
+uint64_t arch_time_ns(void);
+/* Fire the event device once at time_ns() >= deadline_ns (a past deadline
+ * fires at once); TIME_NO_DEADLINE stops it. Interrupts are disabled. An
+ * early interrupt is harmless: time_interrupt re-checks the list. */
+void arch_timer_program(uint64_t deadline_ns);
+const char *arch_clock_name(void);
+const char *arch_event_name(void);
+/* The arch's event interrupt handler calls this (interrupts disabled):
+ * runs the expired timers and programs the next deadline. */
+void time_interrupt(void);
+
 #endif

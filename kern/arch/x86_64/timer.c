@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: MIT
+/* The one-shot event device behind kern/time.c: the LAPIC timer, in
+ * TSC-deadline mode when CPUID.1:ECX[24] offers it (the deadline is a TSC
+ * value, so no calibration is needed: SDM Vol. 3A §10.5.4.1), else in
+ * one-shot mode with its rate calibrated against the TSC. */
+#include <arch/apic.h>
+#include <arch/clock.h>
+#include <arch/cpu.h>
+#include <arch/irq.h>
+#include <kern/boot.h>
+#include <kern/errno.h>
+#include <kern/init.h>
+#include <kern/printk.h>
+#include <kern/shell.h>
+#include <kern/time.h>
+
+static bool ready, tsc_deadline;
+static uint64_t lapic_hz;
+static int vector = -1;
+static const char *event_name = "none";
+
+const char *arch_event_name(void)
+{
+	return event_name;
+}
+
+static void timer_irq(void *arg)
+{
+	time_interrupt();
+}
+
+void arch_timer_program(uint64_t deadline_ns)
+{
+	if (!ready)
+		return;
+	if (tsc_deadline) {
+		/* 0 disarms; any past value fires at once. */
+		lapic_timer_deadline(deadline_ns == TIME_NO_DEADLINE ? 0 : tsc_at_ns(deadline_ns));
+		return;
+	}
+	if (deadline_ns == TIME_NO_DEADLINE) {
+		lapic_timer_oneshot(0);
+		return;
+	}
+	uint64_t now = time_ns();
+	uint64_t delta = deadline_ns > now ? deadline_ns - now : 0;
+	/* Round up so that the interrupt comes no earlier than asked; a
+	 * deadline beyond the 32-bit count fires early and time_interrupt
+	 * simply programs the rest. */
+	uint64_t ticks = mul_div_u64(delta, lapic_hz, NSEC_PER_SEC) + 1;
+
+	lapic_timer_oneshot(ticks > UINT32_MAX ? UINT32_MAX : (uint32_t)ticks);
+}
+
+/* Measure the LAPIC timer's count rate against the TSC, with the LVT
+ * masked. A short window suffices: a rate estimated a little high only
+ * makes the timer fire slightly early, which time_interrupt absorbs. */
+static int lapic_calibrate(void)
+{
+	uint64_t window = ns_to_tsc(kvm_detected() ? 100 * NSEC_PER_USEC : NSEC_PER_MSEC);
+
+	lapic_timer_setup((uint8_t)vector, false, true);
+	lapic_timer_oneshot(UINT32_MAX);
+	uint64_t a0 = rdtsc_ordered();
+	uint32_t c0 = lapic_timer_current();
+	uint64_t b0 = rdtsc_ordered(), a1, b1;
+	uint32_t c1;
+
+	do {
+		a1 = rdtsc_ordered();
+		c1 = lapic_timer_current();
+		b1 = rdtsc_ordered();
+	} while (b1 - b0 < window);
+	lapic_timer_oneshot(0);
+	uint64_t dt = tsc_to_ns((a1 / 2 + b1 / 2) - (a0 / 2 + b0 / 2));
+
+	if (c1 >= c0 || !dt)
+		return -EIO;
+	lapic_hz = mul_div_u64(c0 - c1, NSEC_PER_SEC, dt);
+	return lapic_hz ? 0 : -EIO;
+}
+
+static int x86_time_init(void)
+{
+	int rc = x86_irq_setup();
+
+	if (rc)
+		return rc;
+	tsc_init();
+	vector = x86_irq_alloc_vector(timer_irq, NULL);
+	if (vector < 0)
+		return vector;
+	tsc_deadline = cpuid(1).ecx & CPUID1_ECX_TSC_DEADLINE;
+	if (tsc_deadline) {
+		event_name = "tsc-deadline";
+	} else {
+		rc = lapic_calibrate();
+		if (rc) {
+			pr_err("timer: LAPIC timer calibration failed (%d)\n", rc);
+			return rc;
+		}
+		event_name = "lapic-oneshot";
+	}
+	lapic_timer_setup((uint8_t)vector, tsc_deadline, false);
+	ready = true;
+	if (tsc_deadline)
+		pr_info("timer: TSC-deadline, vector %d\n", vector);
+	else
+		pr_info("timer: LAPIC one-shot at %llu kHz, vector %d\n",
+			(unsigned long long)(lapic_hz / 1000), vector);
+	/* Timers armed before now are waiting: let the list program them. */
+	time_interrupt();
+	boot_stamp("time");
+	return 0;
+}
+INITCALL(INIT_ARCH, x86_time_init);
+
+static int cmd_clock(int argc, char **argv)
+{
+	kprintf("clock %s (%llu Hz, %sinvariant), event %s, now %llu ns\n",
+		time_clock_name(), (unsigned long long)tsc_hz(),
+		tsc_invariant() ? "" : "not ", time_event_name(),
+		(unsigned long long)time_ns());
+	return 0;
+}
+SHELL_CMD("clock", "clock - clock source, event device and time_ns()", cmd_clock);
