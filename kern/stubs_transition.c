@@ -8,6 +8,7 @@
 #include <kern/shell.h>
 #include <kern/time.h>
 #include <kern/printk.h>
+#include <arch/barrier.h>
 #include <string.h>
 
 #define WEAK __attribute__((weak))
@@ -52,4 +53,4 @@ WEAK void irq_mask_line(unsigned line, bool masked) {}
 WEAK bool irq_enabled(void) { return false; }
 WEAK void irq_disable(void) {}
 WEAK uint64_t irq_count(int vector) { return 0; }
-WEAK void udelay(uint64_t us) { for (uint64_t i = 0; i < us * 1000; i++) __asm__ __volatile__("pause"); }
+WEAK void udelay(uint64_t us) { for (uint64_t i = 0; i < us * 1000; i++) cpu_relax(); }

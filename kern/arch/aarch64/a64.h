@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/* Private interfaces between the aarch64 boot, trap, MMU, interrupt and
+ * timer files. */
+#ifndef A64_INTERNAL_H
+#define A64_INTERNAL_H
+
+#include <kern/compiler.h>
+
+struct memmap;
+
+/* The register frame vectors.S saves (offsets fixed there). */
+struct a64_frame {
+	uint64_t x[31];         /* x0..x30 */
+	uint64_t sp;            /* the interrupted stack pointer */
+	uint64_t elr, spsr, esr, far;
+};
+_Static_assert(sizeof(struct a64_frame) == 288, "vectors.S FRAME_SIZE");
+
+/* Exception kinds: group * 4 + type (vectors.S). */
+#define A64_SYNC        0
+#define A64_IRQ         1
+#define A64_FIQ         2
+#define A64_SERROR      3
+
+void a64_trap(struct a64_frame *f, unsigned long kind);
+
+/* Build the kernel's page tables: every MEM_USABLE range of ram (all RAM
+ * that may be mapped, reservations included) write-back and
+ * non-executable, the kernel image by section. They are not live until
+ * mmu_activate. */
+void mmu_init(const struct memmap *ram);
+void mmu_activate(void);
+
+/* The console UART (drivers/uart/pl011.c). */
+void pl011_early_init(uint64_t base);
+uint64_t pl011_base(void);
+
+/* PSCI (arch.c): the conduit from the device tree. */
+void psci_init(const void *fdt);
+/* PSCI_VERSION, or a negative errno without PSCI. */
+int psci_version(void);
+
+/* The interrupt controller (gic.c): IRQ exceptions come here. */
+void gic_handle_irq(void);
+
+/* The semihosting call in flight, if any (arch.c): trap.c skips an HLT
+ * that QEMU did not take as semihosting (-semihosting absent). */
+extern volatile uintptr_t a64_semihost_pc;
+
+extern unsigned a64_entry_el;   /* 2 or 1 */
+
+#endif

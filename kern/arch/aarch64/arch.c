@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: MIT
+/* aarch64 implementations of include/kern/arch.h: leaving the VM (PSCI,
+ * semihosting), idling and backtraces. The cycle counter is in timer.c. */
+#include <kern/arch.h>
+#include <kern/cmdline.h>
+#include <kern/errno.h>
+#include <kern/printk.h>
+#include <kern/ksyms.h>
+#include <kern/vm.h>
+#include <drivers/fdt.h>
+#include <arch/cpu.h>
+#include "a64.h"
+
+CMDLINE_OPT(semihosting, "semihosting",
+	    "semihosting=1: QEMU runs with -semihosting; leave through SYS_EXIT_EXTENDED");
+
+/* PSCI function IDs (Arm DEN 0022, §5.1: SMC32 calling convention). */
+#define PSCI_VERSION        0x84000000u
+#define PSCI_SYSTEM_OFF     0x84000008u
+#define PSCI_SYSTEM_RESET   0x84000009u
+
+/* Semihosting (Arm IHI 0122 "Semihosting for AArch32 and AArch64"): the
+ * operation in w0, a parameter block in x1, trapped by HLT #0xF000.
+ * SYS_EXIT_EXTENDED (0x20) takes {reason, subcode}; with reason
+ * ADP_Stopped_ApplicationExit QEMU exits with subcode as its status. */
+#define SEMIHOST_SYS_EXIT_EXTENDED  0x20
+#define ADP_STOPPED_APPLICATION_EXIT 0x20026
+
+static int psci_conduit = -ENOENT;      /* FDT_PSCI_HVC / _SMC or errno */
+volatile uintptr_t a64_semihost_pc;
+
+void psci_init(const void *fdt)
+{
+	psci_conduit = fdt ? fdt_psci_method(fdt) : -ENOENT;
+	/* HVC only reaches a hypervisor if there is one: entered at EL2,
+	 * we are the hypervisor and left EL2 without vectors. */
+	if (psci_conduit == FDT_PSCI_HVC && a64_entry_el == 2) {
+		pr_warn("psci: the device tree says hvc, but we own EL2; PSCI unusable\n");
+		psci_conduit = -ENODEV;
+	}
+}
+
+/* One PSCI call (SMC Calling Convention, DEN 0028: function ID and
+ * arguments in x0-x3, result in x0). */
+static long psci_call(uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	register uint64_t x0 __asm__("x0") = fn;
+	register uint64_t x1 __asm__("x1") = a1;
+	register uint64_t x2 __asm__("x2") = a2;
+	register uint64_t x3 __asm__("x3") = a3;
+
+	if (psci_conduit == FDT_PSCI_HVC)
+		__asm__ __volatile__("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
+				     : : "memory");
+	else if (psci_conduit == FDT_PSCI_SMC)
+		__asm__ __volatile__("smc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
+				     : : "memory");
+	else
+		return -ENODEV;
+	return (long)x0;
+}
+
+int psci_version(void)
+{
+	if (psci_conduit < 0)
+		return psci_conduit;
+	return (int)psci_call(PSCI_VERSION, 0, 0, 0);
+}
+
+static void semihost_exit(int status)
+{
+	static uint64_t block[2];
+	block[0] = ADP_STOPPED_APPLICATION_EXIT;
+	block[1] = (uint64_t)(uint32_t)status;
+
+	register uint64_t x0 __asm__("x0") = SEMIHOST_SYS_EXIT_EXTENDED;
+	register uint64_t x1 __asm__("x1") = (uintptr_t)block;
+	uint64_t pc;
+	/* trap.c skips the HLT if it turns out to be undefined. */
+	__asm__ __volatile__("adr %1, 1f\n\t"
+			     "str %1, [%3]\n"
+			     "1:\thlt #0xf000"
+			     : "+r"(x0), "=&r"(pc) : "r"(x1), "r"(&a64_semihost_pc)
+			     : "memory");
+	a64_semihost_pc = 0;
+}
+
+static __noreturn void halt_forever(void)
+{
+	for (;;)
+		__asm__ __volatile__("msr daifset, #0xf\n\twfi" ::: "memory");
+}
+
+void arch_exit(int code)
+{
+	/* The marker first: with PSCI SYSTEM_OFF QEMU's own status is 0,
+	 * and the runner reads the guest's code from this line. */
+	kprintf("exit: status %d\n", code);
+	if (cmdline_get_bool("semihosting", false))
+		/* The status isa-debug-exit gives on x86, so the runner
+		 * reads both alike: (code << 1) | 1. */
+		semihost_exit((int)(((unsigned)code << 1) | 1));
+	arch_poweroff();
+}
+
+void arch_poweroff(void)
+{
+	__asm__ __volatile__("msr daifset, #2" ::: "memory");
+	long rc = psci_call(PSCI_SYSTEM_OFF, 0, 0, 0);
+	kprintf("poweroff: PSCI SYSTEM_OFF failed (%ld); halting\n", rc);
+	halt_forever();
+}
+
+void arch_reboot(void)
+{
+	__asm__ __volatile__("msr daifset, #2" ::: "memory");
+	long rc = psci_call(PSCI_SYSTEM_RESET, 0, 0, 0);
+	kprintf("reboot: PSCI SYSTEM_RESET failed (%ld); halting\n", rc);
+	halt_forever();
+}
+
+void arch_idle(void)
+{
+	/* WFI wakes on a pending interrupt even while PSTATE.I masks it
+	 * (ARM ARM D1.6.2 "Wait For Interrupt"), so sleep masked and only
+	 * then unmask to take it: no interrupt can slip in between a check
+	 * and the sleep. */
+	__asm__ __volatile__("dsb sy\n\t"
+			     "wfi\n\t"
+			     "msr daifclr, #2\n\t"
+			     "isb\n\t"
+			     "msr daifset, #2" ::: "memory");
+}
+
+void a64_backtrace_from(uintptr_t fp, int depth);
+void a64_backtrace_from(uintptr_t fp, int depth)
+{
+	/* AAPCS64 frame records (§6.2.3): [fp] = caller's fp, [fp+8] = the
+	 * return address. Stop at a bad pointer instead of faulting inside
+	 * the fault handler. */
+	for (int n = 0; fp && n < 32; n++, depth++) {
+		if ((fp & 7) || !vm_is_mapped(fp, 16))
+			break;
+		uintptr_t ret = ((uintptr_t *)fp)[1];
+		uintptr_t next = ((uintptr_t *)fp)[0];
+		if (!ret)
+			break;
+		char sym[96];
+		ksyms_format(ret, sym, sizeof(sym));
+		kprintf("    #%d %016lx %s\n", depth, (unsigned long)ret, sym);
+		if (next <= fp)
+			break;
+		fp = next;
+	}
+}
+
+void arch_backtrace(uintptr_t fp)
+{
+	if (!fp)
+		fp = (uintptr_t)__builtin_frame_address(0);
+	a64_backtrace_from(fp, 0);
+}

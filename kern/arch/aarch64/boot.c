@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: MIT
+/*
+ * a64_boot_main: from boot/aarch64/entry.S (MMU on with the boot identity
+ * map of the low 4 GiB, on the boot stack, IRQs masked) to kmain. The order
+ * follows kern/arch/x86_64/boot.c: the console first (so everything after
+ * can report), then the device tree (checked before anything else reads
+ * it), the memory map from its memory nodes minus every reservation, the
+ * page allocator over RAM the boot map reaches, the real page tables, and
+ * only then RAM above 4 GiB.
+ *
+ * The device tree comes from firmware and is input like any other: a blob
+ * that fdt_check rejects, or one without memory, gets a clear message and
+ * a conservative guess (64 MiB of RAM at virt's RAM base), never a crash.
+ */
+#include <kern/boot.h>
+#include <kern/errno.h>
+#include <kern/memmap.h>
+#include <kern/pmm.h>
+#include <kern/printk.h>
+#include <kern/panic.h>
+#include <kern/vm.h>
+#include <drivers/fdt.h>
+#include <arch/cpu.h>
+#include <string.h>
+#include "a64.h"
+
+extern char __image_start[], __image_end[];
+void kmain(void);
+void a64_boot_main(uint64_t dtb, uint64_t entry_el);
+
+#define LOW_4G          (1ULL << 32)
+/* What entry.S maps as normal memory: 1..4 GiB. */
+#define BOOT_MAP_LO     (1ULL << 30)
+#define BOOT_MAP_HI     LOW_4G
+/* DTSpec has no size limit; Linux caps the blob at 2 MiB. Be generous. */
+#define DTB_MAX_SIZE    (16u << 20)
+/* QEMU virt's UART and RAM, for when the device tree does not say. */
+#define VIRT_PL011      0x09000000ULL
+#define VIRT_RAM_BASE   0x40000000ULL
+#define GUESS_RAM_SIZE  (64ULL << 20)
+
+unsigned a64_entry_el;
+static char cmdline_buf[4096];
+/* RAM the page tables map: memory nodes minus no-map reservations. */
+static struct memmap ram_map;
+
+/* The blob at pa, if it is one we can use. */
+static const void *dtb_validate(uint64_t pa)
+{
+	if (!pa) {
+		pr_err("boot: no device tree (x0 was 0)\n");
+		return NULL;
+	}
+	/* DTSpec §5.1: the blob is 8-byte aligned. */
+	if (pa & 7) {
+		pr_err("boot: device tree address %#llx is not 8-byte aligned\n",
+		       (unsigned long long)pa);
+		return NULL;
+	}
+	if (pa < BOOT_MAP_LO || pa >= BOOT_MAP_HI - sizeof(struct fdt_header)) {
+		pr_err("boot: device tree address %#llx is outside RAM below 4 GiB\n",
+		       (unsigned long long)pa);
+		return NULL;
+	}
+	const void *blob = (const void *)(uintptr_t)pa;
+	int rc = fdt_check(blob, MIN(BOOT_MAP_HI - pa, (uint64_t)DTB_MAX_SIZE));
+	if (rc) {
+		pr_err("boot: the device tree at %#llx is not usable: %s (%d)\n",
+		       (unsigned long long)pa, strerror(rc), rc);
+		return NULL;
+	}
+	return blob;
+}
+
+/* Pick the console the device tree names, if it is a PL011 we can reach
+ * (the boot map covers devices below 1 GiB). */
+static void console_from_dt(const void *fdt, const struct fdt_boot_info *bi)
+{
+	uint64_t base, size;
+	int node = bi->stdout_node;
+
+	if (node < 0) {
+		pr_warn("boot: no /chosen/stdout-path; console stays at %#llx\n",
+			(unsigned long long)VIRT_PL011);
+		return;
+	}
+	if (!fdt_compatible(fdt, node, "arm,pl011")) {
+		pr_warn("boot: stdout-path is not a PL011; console stays at %#llx\n",
+			(unsigned long long)VIRT_PL011);
+		return;
+	}
+	if (fdt_reg(fdt, node, 0, &base, &size) || base + 0x1000 > BOOT_MAP_LO) {
+		pr_warn("boot: stdout-path PL011 has no usable address; console stays at %#llx\n",
+			(unsigned long long)VIRT_PL011);
+		return;
+	}
+	if (base != pl011_base())
+		pl011_early_init(base);
+}
+
+static void keep_cmdline(const char *s)
+{
+	if (!s)
+		return;
+	size_t n = strnlen(s, sizeof(cmdline_buf) - 1);
+	memcpy(cmdline_buf, s, n);
+	cmdline_buf[n] = 0;
+	if (s[n])
+		pr_warn("boot: command line longer than %zu bytes, truncated\n",
+			sizeof(cmdline_buf) - 1);
+}
+
+static void reserve(uint64_t base, uint64_t size, const char *what)
+{
+	if (!size)
+		return;
+	int rc = memmap_reserve(&memmap_boot, base, size);
+	if (rc)
+		pr_warn("boot: cannot reserve %s at %#llx+%#llx (%d)\n", what,
+			(unsigned long long)base, (unsigned long long)size, rc);
+}
+
+static void add_ram(uint64_t base, uint64_t size)
+{
+	if (memmap_add(&memmap_boot, base, size, MEM_USABLE) ||
+	    memmap_add(&ram_map, base, size, MEM_USABLE))
+		pr_warn("boot: memory range %#llx+%#llx ignored\n",
+			(unsigned long long)base, (unsigned long long)size);
+}
+
+/* Fill memmap_boot and ram_map from the device tree (or the guess). */
+static void memory_from_dt(const void *fdt, struct fdt_boot_info *bi)
+{
+	if (fdt && bi->nmem == 0)
+		pr_err("boot: the device tree has no memory node\n");
+	if (!fdt || bi->nmem == 0) {
+		pr_err("boot: assuming %llu MiB of RAM at %#llx\n",
+		       (unsigned long long)(GUESS_RAM_SIZE >> 20),
+		       (unsigned long long)VIRT_RAM_BASE);
+		add_ram(VIRT_RAM_BASE, GUESS_RAM_SIZE);
+	}
+	for (int i = 0; fdt && i < bi->nmem; i++)
+		add_ram(bi->mem[i].base, bi->mem[i].size);
+	if (bi->truncated)
+		pr_warn("boot: more memory ranges or reservations than we keep; some ignored\n");
+	for (int i = 0; fdt && i < bi->nresv; i++) {
+		reserve(bi->resv[i].base, bi->resv[i].size, "a device-tree reservation");
+		/* no-map (DTSpec §3.5.2): not even to be mapped. */
+		if (bi->resv[i].nomap)
+			memmap_add(&ram_map, bi->resv[i].base, bi->resv[i].size, MEM_RESERVED);
+	}
+	if (fdt)
+		reserve((uintptr_t)fdt, fdt_totalsize(fdt), "the device tree");
+	if (bi->initrd_end > bi->initrd_start)
+		reserve(bi->initrd_start, bi->initrd_end - bi->initrd_start, "the initrd");
+}
+
+void a64_boot_main(uint64_t dtb, uint64_t entry_el)
+{
+	struct fdt_boot_info bi = { .stdout_node = -ENOENT };
+
+	a64_entry_el = (unsigned)entry_el;
+	pl011_early_init(VIRT_PL011);
+	boot_info.protocol = "linux-arm64";
+	boot_info.cmdline = cmdline_buf;
+
+	const void *fdt = dtb_validate(dtb);
+	if (fdt) {
+		int rc = fdt_boot_info(fdt, &bi);
+		if (rc)
+			pr_err("boot: device tree memory or reservations malformed (%d); using what parsed\n",
+			       rc);
+		console_from_dt(fdt, &bi);
+		keep_cmdline(bi.bootargs);
+		boot_info.dtb = dtb;
+	}
+	psci_init(fdt);
+	boot_stamp("entry");
+	pr_info("boot: entered at EL%u, now EL%u; MIDR %#llx; device tree at %#llx\n",
+		a64_entry_el, current_el(), (unsigned long long)read_sysreg(midr_el1),
+		(unsigned long long)dtb);
+
+	boot_info.kernel_start = (uintptr_t)__image_start;
+	boot_info.kernel_end = (uintptr_t)__image_end;
+	memory_from_dt(fdt, &bi);
+	reserve(boot_info.kernel_start, boot_info.kernel_end - boot_info.kernel_start,
+		"the kernel");
+	if (memmap_normalize(&memmap_boot) < 0 || memmap_normalize(&ram_map) < 0 ||
+	    memmap_usable_total(&memmap_boot) == 0)
+		panic("boot: no usable memory in the boot memory map");
+	pmm_add_memmap(&memmap_boot, BOOT_MAP_LO, BOOT_MAP_HI);
+	mmu_init(&ram_map);
+	if (!vm_map_mmio(pl011_base(), 0x1000))
+		panic("boot: cannot map the console");
+	mmu_activate();
+	pmm_add_memmap(&memmap_boot, 0, BOOT_MAP_LO);
+	pmm_add_memmap(&memmap_boot, BOOT_MAP_HI, ~0ULL);
+	boot_stamp("mm");
+	kmain();
+}

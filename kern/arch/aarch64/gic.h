@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/* Private interface between the arch-neutral side of the GIC (gic.c: the
+ * include/kern/irq.h API, dispatch, distributor registers shared by both
+ * versions, GICv2m MSIs) and the version-specific files (gicv2.c: GICv2
+ * CPU interface; gicv3.c: redistributors and the ICC system registers). */
+#ifndef A64_GIC_H
+#define A64_GIC_H
+
+#include <kern/compiler.h>
+
+/* Distributor register offsets, the same in GICv2 (IHI 0048B §4.3) and
+ * GICv3 (IHI 0069H §12.9); the per-CPU banks (SGIs and PPIs, INTIDs 0-31)
+ * use the same offsets inside the GICv3 redistributor's SGI frame. */
+#define GICD_CTLR       0x000
+#define GICD_TYPER      0x004
+#define GICD_IGROUPR    0x080
+#define GICD_ISENABLER  0x100
+#define GICD_ICENABLER  0x180
+#define GICD_ISPENDR    0x200
+#define GICD_ICPENDR    0x280
+#define GICD_ICACTIVER  0x380
+#define GICD_IPRIORITYR 0x400
+#define GICD_ITARGETSR  0x800           /* GICv2 only */
+#define GICD_ICFGR      0xc00
+#define GICD_SGIR       0xf00           /* GICv2 only */
+
+#define GIC_PRIO_DEFAULT 0xa0           /* every line; no preemption is used */
+#define GIC_PMR_ALLOW    0xf0           /* mask only priorities >= 0xf0 */
+
+struct gic_ops {
+	const char *name;
+	/* Acknowledge: the raw IAR value (0 if none pending is spurious). */
+	uint32_t (*ack)(void);
+	/* End of interrupt for an acknowledged raw IAR value. */
+	void (*eoi)(uint32_t iar);
+	/* The INTID in a raw IAR value. */
+	uint32_t (*iar_intid)(uint32_t iar);
+	/* The register frame holding intid's enable/priority/config bits. */
+	uint8_t *(*bank)(unsigned intid);
+	/* Wait until an enable/disable of intid has taken effect. */
+	void (*sync)(unsigned intid);
+	/* Deliver SPI intid to this CPU. */
+	void (*route)(unsigned intid);
+	/* Raise SGI intid on this CPU only. */
+	void (*sgi_self)(unsigned intid);
+};
+
+/* Probe the GIC described by node: map it, quiesce and enable it, fill
+ * *ops and *nlines. @return 0 or -errno (then nothing is enabled). */
+int gicv2_probe(const void *fdt, int node, const struct gic_ops **ops,
+		unsigned *nlines);
+int gicv3_probe(const void *fdt, int node, const struct gic_ops **ops,
+		unsigned *nlines);
+
+/* Shared helpers over a distributor or redistributor frame. */
+void gic_dist_init_spis(uint8_t *dist, unsigned nlines, bool group1);
+unsigned gic_typer_lines(uint8_t *dist);
+
+#endif
