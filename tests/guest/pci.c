@@ -28,8 +28,20 @@ static bool is_q35(void)
 	return h && h->vendor == 0x8086 && h->device == HOST_Q35;
 }
 
+/* A machine without PCI (microvm, aarch64 before its ECAM is registered)
+ * skips the cases that need the bus. */
+static bool no_pci(void)
+{
+	if (pci_devices())
+		return false;
+	test_skip("no PCI functions (no configuration access?)");
+	return true;
+}
+
 TEST(pci_host_bridge)
 {
+	if (no_pci())
+		return;
 	struct pci_dev *h = host_bridge();
 	T_CHECK(h != NULL);
 	if (!h)
@@ -44,6 +56,8 @@ TEST(pci_host_bridge)
 
 TEST(pci_list_order)
 {
+	if (no_pci())
+		return;
 	int n = 0;
 	uint64_t prev = 0;
 	for (struct pci_dev *d = pci_devices(); d && n < 4096; d = d->next, n++) {
@@ -64,6 +78,8 @@ TEST(pci_list_order)
  * there is no MCFG: everything goes through the ports. */
 TEST(pci_ecam_vs_ports)
 {
+	if (no_pci())
+		return;
 	bool q35 = is_q35();
 	for (struct pci_dev *d = pci_devices(); d; d = d->next) {
 		if (q35)
@@ -111,6 +127,8 @@ TEST(pci_ecam_vs_ports)
  * leaves enumeration as it was. */
 TEST(pci_ecam_lies)
 {
+	if (no_pci())
+		return;
 	extern char __image_start[];
 	uint64_t ram = (uintptr_t)__image_start & ~0xfffffull;
 	T_EQ(pci_ecam_register(ram, 1, 0, 0), -EINVAL);              /* over the kernel */
@@ -207,6 +225,8 @@ TEST(pci_testdev_bars)
 
 TEST(pci_bridges)
 {
+	if (no_pci())
+		return;
 	int bridges = 0, behind = 0;
 	for (struct pci_dev *b = pci_devices(); b; b = b->next) {
 		if (b->hdr_type != 1)
