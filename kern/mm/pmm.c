@@ -11,8 +11,17 @@
  *    (double free, wrong order and foreign pointers all fail that test).
  * The bitmaps of all orders sum to about 2 bits per page each, so a region
  * spends 4 bits per page (768 KiB for 6 GiB) on bookkeeping. They live in
- * the region's first pages, so adding a region is: one memset of its bitmaps
- * plus pushing its maximal aligned blocks (a few dozen) on the lists.
+ * the region's first pages.
+ *
+ * Fresh blocks. Writing a list node into a block touches its page, and the
+ * first touch of guest RAM is what costs under a hypervisor (the host faults
+ * in, and zeroes, a 4 KiB or 2 MiB page: about 8 ms each under TCG on a slow
+ * host). So a new region's maximal aligned blocks, and the pieces split off
+ * them, are not linked: they are listed by (page, order) in a small table in
+ * the region's metadata. A free block is then either "linked" (on its
+ * order's list) or "fresh" (in its region's table); the free bitmap covers
+ * both. Adding a region is one memset of its bitmaps and touches no page it
+ * hands out, and memory is touched only when it is about to be used.
  *
  * Region bitmaps are indexed from the region's first page, metadata pages
  * included (they are simply never marked free), which avoids the circular
@@ -32,8 +41,17 @@ struct pmm_region {
 	uint64_t first;         /* first managed page (after this metadata) */
 	uint64_t nwords;        /* 64-bit words per bitmap kind */
 	uint64_t off[ORDERS];   /* word offset of each order's bitmap */
+	uint64_t *fresh;        /* untouched free blocks: pfn << 8 | order */
+	uint32_t nfresh, fresh_cap;
 	uint64_t bits[];        /* free bitmaps, then allocated bitmaps */
 };
+
+/* Spare fresh-table slots beyond a region's initial blocks, for the pieces
+ * of split fresh blocks (best fit keeps that to about one per order). When
+ * full, pieces are linked instead. A host test shrinks it to 0. */
+#ifndef PMM_FRESH_SPARE
+#define PMM_FRESH_SPARE 64
+#endif
 
 enum { BM_FREE = 0, BM_ALLOC = 1 };
 
@@ -49,7 +67,8 @@ struct free_block {
 #define FREE_MAGIC 0x9e3779b97f4a7c15ULL
 
 static struct free_block *free_list[ORDERS];
-static uint64_t nfree_blocks[ORDERS];
+static uint64_t nfree_blocks[ORDERS];   /* linked and fresh */
+static uint64_t nfresh_blocks[ORDERS];
 static struct pmm_region *regions[PMM_MAX_REGIONS];   /* sorted by spfn */
 static unsigned nregions;
 static uint64_t total_pages, free_pages, meta_pages, bad_frees;
@@ -129,11 +148,9 @@ static void list_push(struct pmm_region *r, unsigned k, uint64_t pfn)
 	if (b->next)
 		b->next->prev = b;
 	free_list[k] = b;
-	bm_set(r, BM_FREE, k, pfn);
-	nfree_blocks[k]++;
 }
 
-static void list_remove(struct pmm_region *r, unsigned k, uint64_t pfn)
+static void list_unlink(struct pmm_region *r, unsigned k, uint64_t pfn)
 {
 	struct free_block *b = pfn_ptr(pfn);
 
@@ -146,27 +163,94 @@ static void list_remove(struct pmm_region *r, unsigned k, uint64_t pfn)
 	if (b->next)
 		b->next->prev = b->prev;
 	b->check = 0;
-	bm_clear(r, BM_FREE, k, pfn);
-	nfree_blocks[k]--;
 }
 
-/* Push [pfn, end) as maximal naturally aligned blocks. */
-static void free_span(struct pmm_region *r, uint64_t pfn, uint64_t end)
+static uint64_t fresh_entry(uint64_t pfn, unsigned k)
 {
-	while (pfn < end) {
-		unsigned k = pfn ? (unsigned)__builtin_ctzll(pfn) : PMM_MAX_ORDER;
+	return pfn << 8 | k;
+}
 
-		k = MIN(k, PMM_MAX_ORDER);
-		while ((1ULL << k) > end - pfn)
-			k--;
+/* Index of the fresh block (k, pfn) in r's table, or -1. The table is
+ * short (its initial blocks plus FRESH_SPARE) and empties as memory gets
+ * used, so a linear scan is fine. */
+static int fresh_find(const struct pmm_region *r, unsigned k, uint64_t pfn)
+{
+	uint64_t e = fresh_entry(pfn, k);
+
+	for (uint32_t i = 0; i < r->nfresh; i++)
+		if (r->fresh[i] == e)
+			return (int)i;
+	return -1;
+}
+
+static void fresh_drop(struct pmm_region *r, uint32_t i)
+{
+	nfresh_blocks[r->fresh[i] & 0xff]--;
+	r->fresh[i] = r->fresh[--r->nfresh];
+}
+
+/* Make (k, pfn) a free block: fresh when it has never been touched and the
+ * table has room, linked otherwise. */
+static void block_put(struct pmm_region *r, unsigned k, uint64_t pfn,
+		      bool untouched)
+{
+	if (untouched && r->nfresh < r->fresh_cap) {
+		r->fresh[r->nfresh++] = fresh_entry(pfn, k);
+		nfresh_blocks[k]++;
+	} else {
 		list_push(r, k, pfn);
-		pfn += 1ULL << k;
 	}
+	bm_set(r, BM_FREE, k, pfn);
+	nfree_blocks[k]++;
+}
+
+/* Take the free block (k, pfn) out of the free set, wherever it is kept.
+ * @return whether it was fresh (never touched). */
+static bool block_take(struct pmm_region *r, unsigned k, uint64_t pfn)
+{
+	int i = r->nfresh ? fresh_find(r, k, pfn) : -1;
+
+	if (i >= 0)
+		fresh_drop(r, (uint32_t)i);
+	else
+		list_unlink(r, k, pfn);
+	bm_clear(r, BM_FREE, k, pfn);
+	nfree_blocks[k]--;
+	return i >= 0;
+}
+
+/* The order of the largest naturally aligned block at pfn below end. */
+static unsigned span_order(uint64_t pfn, uint64_t end)
+{
+	unsigned k = pfn ? (unsigned)__builtin_ctzll(pfn) : PMM_MAX_ORDER;
+
+	k = MIN(k, PMM_MAX_ORDER);
+	while ((1ULL << k) > end - pfn)
+		k--;
+	return k;
+}
+
+/* Some fresh block of order k, from any region: (region, pfn). */
+static bool fresh_pick(unsigned k, struct pmm_region **rp, uint64_t *pfn)
+{
+	for (unsigned ri = 0; ri < nregions; ri++) {
+		struct pmm_region *r = regions[ri];
+
+		/* From the end: the newest pieces, from the last split. */
+		for (uint32_t i = r->nfresh; i-- > 0;) {
+			if ((r->fresh[i] & 0xff) == k) {
+				*rp = r;
+				*pfn = r->fresh[i] >> 8;
+				return true;
+			}
+		}
+	}
+	return false;
 }
 
 int pmm_add_range(uint64_t base, uint64_t size)
 {
-	uint64_t spfn, epfn, npages, nwords = 0, meta_bytes, mpages;
+	uint64_t spfn, epfn, npages, nwords = 0, meta_bytes, mpages, fresh_cap;
 	struct pmm_region *r;
 	unsigned pos;
 
@@ -193,7 +277,12 @@ int pmm_add_range(uint64_t base, uint64_t size)
 		off[k] = nwords;
 		nwords += (nbits + 63) / 64;
 	}
-	meta_bytes = sizeof(*r) + 2 * nwords * sizeof(uint64_t);
+	/* A greedy split of a span into aligned blocks climbs to the top
+	 * order and back down: at most two blocks per order below the top,
+	 * plus the top-order ones. */
+	fresh_cap = 2 * PMM_MAX_ORDER + 1 + (npages >> PMM_MAX_ORDER) +
+		    PMM_FRESH_SPARE;
+	meta_bytes = sizeof(*r) + (2 * nwords + fresh_cap) * sizeof(uint64_t);
 	mpages = (meta_bytes + PAGE_SIZE - 1) >> PAGE_SHIFT;
 	if (mpages >= npages)
 		return 0;
@@ -206,13 +295,20 @@ int pmm_add_range(uint64_t base, uint64_t size)
 	r->nwords = nwords;
 	for (unsigned k = 0; k < ORDERS; k++)
 		r->off[k] = off[k];
+	r->fresh = &r->bits[2 * nwords];
+	r->fresh_cap = (uint32_t)fresh_cap;
 
 	for (pos = nregions; pos > 0 && regions[pos - 1]->spfn > spfn; pos--)
 		regions[pos] = regions[pos - 1];
 	regions[pos] = r;
 	nregions++;
 
-	free_span(r, r->first, epfn);
+	for (uint64_t pfn = r->first; pfn < epfn;) {
+		unsigned k = span_order(pfn, epfn);
+
+		block_put(r, k, pfn, true);
+		pfn += 1ULL << k;
+	}
 	total_pages += npages - mpages;
 	free_pages += npages - mpages;
 	meta_pages += mpages;
@@ -244,33 +340,40 @@ int pmm_add_memmap(const struct memmap *m, uint64_t lo, uint64_t hi)
 
 void *page_alloc(unsigned order)
 {
-	struct free_block *b;
-	struct pmm_region *r;
-	uint64_t pfn;
-	unsigned k = order;
+	struct pmm_region *r = NULL;
+	uint64_t pfn = 0;
+	unsigned k;
+	bool fresh;
 
 	if (order > PMM_MAX_ORDER)
 		return NULL;
-	while (k <= PMM_MAX_ORDER && !free_list[k])
-		k++;
+	/* Best fit: the smallest order with a free block, linked (already
+	 * touched) before fresh. */
+	for (k = order; k <= PMM_MAX_ORDER; k++) {
+		if (free_list[k]) {
+			pfn = virt_to_phys(free_list[k]) >> PAGE_SHIFT;
+			r = region_of(pfn);
+			if (!r)
+				panic("pmm: free list %u holds %p, outside every "
+				      "region", k, (void *)free_list[k]);
+			break;
+		}
+		if (nfresh_blocks[k] && fresh_pick(k, &r, &pfn))
+			break;
+	}
 	if (k > PMM_MAX_ORDER)
 		return NULL;
 
-	b = free_list[k];
-	pfn = virt_to_phys(b) >> PAGE_SHIFT;
-	r = region_of(pfn);
-	if (!r)
-		panic("pmm: free list %u holds %p, outside every region", k,
-		      (void *)b);
-	list_remove(r, k, pfn);
-	/* Split: keep the lower half, free the upper, until small enough. */
+	fresh = block_take(r, k, pfn);
+	/* Split: keep the lower half, free the upper, until small enough.
+	 * Pieces of a fresh block are fresh too. */
 	while (k > order) {
 		k--;
-		list_push(r, k, pfn + (1ULL << k));
+		block_put(r, k, pfn + (1ULL << k), fresh);
 	}
 	bm_set(r, BM_ALLOC, order, pfn);
 	free_pages -= 1ULL << order;
-	return b;
+	return pfn_ptr(pfn);
 }
 
 void *page_alloc_zeroed(unsigned order)
@@ -324,11 +427,12 @@ void page_free(void *p, unsigned order)
 
 		if (!block_managed(r, k, buddy) || !bm_test(r, BM_FREE, k, buddy))
 			break;
-		list_remove(r, k, buddy);
+		block_take(r, k, buddy);
 		pfn &= ~(1ULL << k);
 		k++;
 	}
-	list_push(r, k, pfn);
+	/* Part of it was just in use: linked, not fresh. */
+	block_put(r, k, pfn, false);
 }
 
 int page_block_order(const void *p)
@@ -378,17 +482,65 @@ static uint64_t popcount_range(const uint64_t *w, uint64_t n)
 		return -EFAULT;                                              \
 	} while (0)
 
+/* Checks shared by linked and fresh blocks. */
+static int check_block(struct pmm_region *r, unsigned k, uint64_t pfn)
+{
+	if (!r || k > PMM_MAX_ORDER || !block_managed(r, k, pfn) ||
+	    (pfn & ((1ULL << k) - 1)))
+		CHECK_FAIL("block %#llx order %u: misplaced\n",
+			   (unsigned long long)pfn << PAGE_SHIFT, k);
+	if (!bm_test(r, BM_FREE, k, pfn) || bm_test(r, BM_ALLOC, k, pfn))
+		CHECK_FAIL("block %#llx order %u: bitmap says not free\n",
+			   (unsigned long long)pfn << PAGE_SHIFT, k);
+	if (k < PMM_MAX_ORDER) {
+		uint64_t buddy = pfn ^ (1ULL << k);
+
+		if (block_managed(r, k, buddy) && bm_test(r, BM_FREE, k, buddy))
+			CHECK_FAIL("block %#llx order %u: buddy free, not "
+				   "merged\n",
+				   (unsigned long long)pfn << PAGE_SHIFT, k);
+	}
+	return 0;
+}
+
 int pmm_check(void)
 {
-	uint64_t free_sum = 0, nbits[ORDERS] = { 0 };
+	uint64_t free_sum = 0, nbits[ORDERS] = { 0 }, nfresh[ORDERS] = { 0 };
+	int err;
 
 	for (unsigned i = 1; i < nregions; i++)
 		if (regions[i - 1]->epfn > regions[i]->spfn)
 			CHECK_FAIL("regions %u and %u overlap\n", i - 1, i);
 
+	for (unsigned i = 0; i < nregions; i++) {
+		struct pmm_region *r = regions[i];
+
+		if (r->nfresh > r->fresh_cap)
+			CHECK_FAIL("region %u: fresh table overflow\n", i);
+		for (uint32_t j = 0; j < r->nfresh; j++) {
+			unsigned k = r->fresh[j] & 0xff;
+			uint64_t pfn = r->fresh[j] >> 8;
+
+			err = check_block(r, k, pfn);
+			if (err)
+				return err;
+			for (uint32_t l = j + 1; l < r->nfresh; l++)
+				if (r->fresh[l] == r->fresh[j])
+					CHECK_FAIL("fresh block %#llx listed "
+						   "twice\n",
+						   (unsigned long long)pfn
+							   << PAGE_SHIFT);
+			nfresh[k]++;
+		}
+	}
+
 	for (unsigned k = 0; k < ORDERS; k++) {
 		uint64_t n = 0;
 
+		if (nfresh[k] != nfresh_blocks[k])
+			CHECK_FAIL("order %u: %llu fresh, counter says %llu\n",
+				   k, (unsigned long long)nfresh[k],
+				   (unsigned long long)nfresh_blocks[k]);
 		for (struct free_block *b = free_list[k]; b; b = b->next) {
 			uint64_t pfn = virt_to_phys(b) >> PAGE_SHIFT;
 			struct pmm_region *r = region_of(pfn);
@@ -399,35 +551,25 @@ int pmm_check(void)
 			if (b->check != block_check(b, k) || b->region != r)
 				CHECK_FAIL("block %p order %u: bad node\n",
 					   (void *)b, k);
-			if (!r || !block_managed(r, k, pfn) ||
-			    (pfn & ((1ULL << k) - 1)))
-				CHECK_FAIL("block %p order %u: misplaced\n",
-					   (void *)b, k);
-			if (!bm_test(r, BM_FREE, k, pfn) ||
-			    bm_test(r, BM_ALLOC, k, pfn))
-				CHECK_FAIL("block %p order %u: bitmap says "
-					   "not free\n", (void *)b, k);
+			err = check_block(r, k, pfn);
+			if (err)
+				return err;
+			if (fresh_find(r, k, pfn) >= 0)
+				CHECK_FAIL("block %p order %u: both linked and "
+					   "fresh\n", (void *)b, k);
 			if (b->next && b->next->prev != b)
 				CHECK_FAIL("block %p order %u: broken link\n",
 					   (void *)b, k);
-			if (k < PMM_MAX_ORDER) {
-				uint64_t buddy = pfn ^ (1ULL << k);
-
-				if (block_managed(r, k, buddy) &&
-				    bm_test(r, BM_FREE, k, buddy))
-					CHECK_FAIL("block %p order %u: buddy "
-						   "free, not merged\n",
-						   (void *)b, k);
-			}
 		}
-		if (n != nfree_blocks[k])
-			CHECK_FAIL("order %u: %llu listed, %llu counted\n", k,
-				   (unsigned long long)n,
+		if (n + nfresh[k] != nfree_blocks[k])
+			CHECK_FAIL("order %u: %llu linked + %llu fresh, %llu "
+				   "counted\n", k, (unsigned long long)n,
+				   (unsigned long long)nfresh[k],
 				   (unsigned long long)nfree_blocks[k]);
-		free_sum += n << k;
+		free_sum += nfree_blocks[k] << k;
 	}
 	if (free_sum != free_pages)
-		CHECK_FAIL("%llu pages listed free, counter says %llu\n",
+		CHECK_FAIL("%llu pages in free blocks, counter says %llu\n",
 			   (unsigned long long)free_sum,
 			   (unsigned long long)free_pages);
 
@@ -455,6 +597,7 @@ void pmm_reset(void)
 {
 	memset(free_list, 0, sizeof(free_list));
 	memset(nfree_blocks, 0, sizeof(nfree_blocks));
+	memset(nfresh_blocks, 0, sizeof(nfresh_blocks));
 	memset(regions, 0, sizeof(regions));
 	nregions = 0;
 	total_pages = free_pages = meta_pages = bad_frees = 0;
