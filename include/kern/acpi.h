@@ -89,6 +89,12 @@ const struct acpi_madt_info *acpi_madt(void);
  * @return 0 and *base, or -ENODEV / -EINVAL. */
 int acpi_hpet_base(uint64_t *base);
 
+/* Enter S5 (soft off) the FADT's way: the PM1 control registers, or the
+ * sleep control register on hardware-reduced platforms (microvm), with
+ * SLP_TYP from the \_S5 package (ACPI 6.5 §4.8.3.2.1, §4.8.3.7, §7.4.2).
+ * arch_poweroff tries it first. @return -errno if it did not power off. */
+int acpi_poweroff(void);
+
 /* --- pure parsers (host unit-tested) ------------------------------------ */
 
 #define ACPI_MAX_TABLES     64
@@ -133,6 +139,30 @@ void acpi_madt_defaults(struct acpi_madt_info *out);
 /* The override for ISA IRQ irq in m, or NULL. */
 const struct acpi_irq_override *acpi_isa_override(const struct acpi_madt_info *m,
 						   unsigned irq);
+/* Generic Address Structure (ACPI 6.5 §5.2.3.2). */
+struct acpi_gas {
+	uint8_t space;              /* 0 system memory, 1 system I/O */
+	uint8_t bit_width, bit_offset, access_size;
+	uint64_t addr;              /* 0: not present */
+};
+#define ACPI_GAS_MEMORY 0
+#define ACPI_GAS_IO     1
+
+/* What the FADT (ACPI 6.5 §5.2.9, Table 5.9) says about sleep control. */
+struct acpi_fadt_info {
+	uint32_t flags;             /* bit 20: HW_REDUCED_ACPI */
+	struct acpi_gas pm1a_cnt, pm1b_cnt;   /* X_ fields preferred */
+	struct acpi_gas sleep_ctl;  /* ACPI 5.0+, hardware-reduced */
+};
+#define ACPI_FADT_HW_REDUCED (1u << 20)
+
+/* Parse a validated FADT. @return 0, or -EINVAL when too short. */
+int acpi_fadt_parse(const void *fadt, size_t len, struct acpi_fadt_info *out);
+/* Find Name(\_S5, Package(){ a, b, ... }) in a DSDT/SSDT (header
+ * included) and return SLP_TYPa/b. Only the encodings firmware uses for
+ * these values are accepted (Zero, One, BytePrefix, WordPrefix).
+ * @return 0, -ENOENT (no _S5), -EBADMSG (malformed). */
+int acpi_aml_find_s5(const void *table, size_t len, uint8_t *typa, uint8_t *typb);
 /* sig as a printable NUL-terminated string (non-printables become '?'). */
 void acpi_sig_str(const void *sig, char out[5]);
 /* Parse a validated HPET table. @return 0 and *base, or -EINVAL. */

@@ -479,4 +479,77 @@ UNIT(sig_str)
 	CHECK_STR(s, "AP?C");
 }
 
+UNIT(fadt)
+{
+	struct acpi_fadt_info f;
+
+	mk_firmware();
+	put32(FACP_PA + 64, 0x604);
+	put32(FACP_PA + 112, 1u << 20);
+	CHECK_EQ(acpi_fadt_parse(at(FACP_PA), 276, &f), 0);
+	CHECK_EQ(f.pm1a_cnt.space, ACPI_GAS_IO);
+	CHECK_EQ(f.pm1a_cnt.addr, 0x604);
+	CHECK_EQ(f.pm1b_cnt.addr, 0);
+	CHECK(f.flags & ACPI_FADT_HW_REDUCED);
+	/* X_PM1a overrides; sleep control register from ACPI 5. */
+	put8(FACP_PA + 172, 1); put8(FACP_PA + 173, 16);
+	put64(FACP_PA + 176, 0xb004);
+	put8(FACP_PA + 244, 1); put8(FACP_PA + 245, 8);
+	put64(FACP_PA + 248, 0x600);
+	CHECK_EQ(acpi_fadt_parse(at(FACP_PA), 276, &f), 0);
+	CHECK_EQ(f.pm1a_cnt.addr, 0xb004);
+	CHECK_EQ(f.sleep_ctl.space, ACPI_GAS_IO);
+	CHECK_EQ(f.sleep_ctl.addr, 0x600);
+	/* A short (ACPI 1.0) FADT: no extended fields read past its end. */
+	CHECK_EQ(acpi_fadt_parse(at(FACP_PA), 116, &f), 0);
+	CHECK_EQ(f.pm1a_cnt.addr, 0x604);
+	CHECK_EQ(f.sleep_ctl.addr, 0);
+	CHECK_EQ(acpi_fadt_parse(at(FACP_PA), 100, &f), -EINVAL);
+}
+
+/* A DSDT body holding the given AML bytes. */
+static size_t mk_dsdt_aml(const uint8_t *aml, size_t n)
+{
+	hdr(DSDT_PA, "DSDT", (uint32_t)(36 + n));
+	memcpy(at(DSDT_PA + 36), aml, n);
+	seal(DSDT_PA);
+	return 36 + n;
+}
+
+UNIT(aml_s5)
+{
+	uint8_t a = 9, b = 9;
+	/* QEMU pc: Name (_S5, Package (0x04) { Zero, Zero, Zero, Zero }),
+	 * after some unrelated bytes that contain "_S5_" not after NameOp. */
+	const uint8_t pc[] = { 0x10, 0x05, '_', 'S', '5', '_', 0x00,
+			       0x08, '_', 'S', '5', '_', 0x12, 0x06, 0x04, 0x00, 0x00, 0x00, 0x00 };
+	CHECK_EQ(acpi_aml_find_s5(at(DSDT_PA), mk_dsdt_aml(pc, sizeof(pc)), &a, &b), 0);
+	CHECK_EQ(a, 0);
+	CHECK_EQ(b, 0);
+	/* Root-prefixed name, BytePrefix values, 2-byte PkgLength. */
+	const uint8_t mv[] = { 0x08, '\\', '_', 'S', '5', '_', 0x12, 0x40, 0x00, 0x02,
+			       0x0a, 0x05, 0x0a, 0x06 };
+	CHECK_EQ(acpi_aml_find_s5(at(DSDT_PA), mk_dsdt_aml(mv, sizeof(mv)), &a, &b), 0);
+	CHECK_EQ(a, 5);
+	CHECK_EQ(b, 6);
+	/* One element only: b copies a. */
+	const uint8_t one[] = { 0x08, '_', 'S', '5', '_', 0x12, 0x03, 0x01, 0x01 };
+	CHECK_EQ(acpi_aml_find_s5(at(DSDT_PA), mk_dsdt_aml(one, sizeof(one)), &a, &b), 0);
+	CHECK_EQ(a, 1);
+	CHECK_EQ(b, 1);
+	/* Hostile: truncated after the name, after PackageOp, mid-element,
+	 * a method instead of a package, no _S5 at all. */
+	const uint8_t t1[] = { 0x08, '_', 'S', '5', '_' };
+	CHECK_EQ(acpi_aml_find_s5(at(DSDT_PA), mk_dsdt_aml(t1, sizeof(t1)), &a, &b), -EBADMSG);
+	const uint8_t t2[] = { 0x08, '_', 'S', '5', '_', 0x12, 0xc0 };
+	CHECK_EQ(acpi_aml_find_s5(at(DSDT_PA), mk_dsdt_aml(t2, sizeof(t2)), &a, &b), -EBADMSG);
+	const uint8_t t3[] = { 0x08, '_', 'S', '5', '_', 0x12, 0x04, 0x02, 0x0a };
+	CHECK_EQ(acpi_aml_find_s5(at(DSDT_PA), mk_dsdt_aml(t3, sizeof(t3)), &a, &b), -EBADMSG);
+	const uint8_t t4[] = { 0x08, '_', 'S', '5', '_', 0x14, 0x04, 0x00 };
+	CHECK_EQ(acpi_aml_find_s5(at(DSDT_PA), mk_dsdt_aml(t4, sizeof(t4)), &a, &b), -EBADMSG);
+	const uint8_t t5[] = { 0x08, '_', 'S', '4', '_', 0x12, 0x04, 0x00 };
+	CHECK_EQ(acpi_aml_find_s5(at(DSDT_PA), mk_dsdt_aml(t5, sizeof(t5)), &a, &b), -ENOENT);
+	CHECK_EQ(acpi_aml_find_s5(at(DSDT_PA), 20, &a, &b), -ENOENT);
+}
+
 UNIT_MAIN()

@@ -9,6 +9,7 @@
 #include <kern/errno.h>
 #include <kern/printk.h>
 #include <kern/shell.h>
+#include <kern/time.h>
 #include <kern/vm.h>
 #include <string.h>
 
@@ -214,3 +215,90 @@ static int cmd_acpi(int argc, char **argv)
 	return 0;
 }
 SHELL_CMD("acpi", "acpi - list ACPI tables and the interrupt topology", cmd_acpi);
+
+/* SLP_TYP for S5 from the DSDT, else from an SSDT. */
+static int s5_type(uint8_t *typa, uint8_t *typb)
+{
+	const struct acpi_sdt_hdr *t = acpi_find_table("DSDT", 0);
+	int rc = t ? acpi_aml_find_s5(t, t->length, typa, typb) : -ENOENT;
+
+	for (int i = 0; rc == -ENOENT && (t = acpi_find_table("SSDT", i)); i++)
+		rc = acpi_aml_find_s5(t, t->length, typa, typb);
+	return rc;
+}
+
+static void gas_write(const struct acpi_gas *g, unsigned width, uint32_t v)
+{
+	if (g->space == ACPI_GAS_IO) {
+		if (width == 8)
+			outb((uint16_t)g->addr, (uint8_t)v);
+		else
+			outw((uint16_t)g->addr, (uint16_t)v);
+		return;
+	}
+	volatile void *p = vm_map_mmio(g->addr, width / 8);
+
+	if (!p)
+		return;
+	if (width == 8)
+		mmio_write8(p, (uint8_t)v);
+	else
+		mmio_write16(p, (uint16_t)v);
+}
+
+static uint16_t gas_read16(const struct acpi_gas *g)
+{
+	if (g->space == ACPI_GAS_IO)
+		return inw((uint16_t)g->addr);
+	const volatile void *p = vm_map_mmio(g->addr, 2);
+
+	return p ? mmio_read16(p) : 0;
+}
+
+static bool gas_usable(const struct acpi_gas *g)
+{
+	return g->addr && (g->space == ACPI_GAS_IO ? g->addr <= 0xffff :
+			   g->space == ACPI_GAS_MEMORY);
+}
+
+int acpi_poweroff(void)
+{
+	const struct acpi_sdt_hdr *f = acpi_find_table("FACP", 0);
+	struct acpi_fadt_info fi;
+	uint8_t a, b;
+
+	if (!f || acpi_fadt_parse(f, f->length, &fi))
+		return -ENODEV;
+	int rc = s5_type(&a, &b);
+
+	if (rc) {
+		pr_warn("acpi: no usable \\_S5 package (%d); cannot power off the ACPI way\n", rc);
+		return rc;
+	}
+	if (gas_usable(&fi.sleep_ctl) &&
+	    ((fi.flags & ACPI_FADT_HW_REDUCED) || !gas_usable(&fi.pm1a_cnt))) {
+		/* Sleep control register (§4.8.3.7): SLP_TYPx in bits 4:2,
+		 * SLP_EN bit 5. */
+		pr_info("acpi: entering S5 through the sleep control register\n");
+		gas_write(&fi.sleep_ctl, 8, (uint32_t)(a << 2) | (1u << 5));
+	} else if (gas_usable(&fi.pm1a_cnt)) {
+		/* PM1 control (§4.8.3.2.1, Table 4.13): SLP_TYPx in bits
+		 * 12:10, SLP_EN bit 13; keep the other bits. Both halves get
+		 * written, a then b, as the spec asks. */
+		pr_info("acpi: entering S5 through PM1 control\n");
+		uint16_t v = gas_read16(&fi.pm1a_cnt) & ~(uint16_t)(7u << 10);
+
+		gas_write(&fi.pm1a_cnt, 16, v | (uint16_t)(a << 10) | (1u << 13));
+		if (gas_usable(&fi.pm1b_cnt)) {
+			v = gas_read16(&fi.pm1b_cnt) & ~(uint16_t)(7u << 10);
+			gas_write(&fi.pm1b_cnt, 16, v | (uint16_t)(b << 10) | (1u << 13));
+		}
+	} else {
+		return -ENODEV;
+	}
+	/* The platform turns off asynchronously; give it a moment. */
+	for (int i = 0; i < 100; i++)
+		udelay(1000);
+	pr_warn("acpi: still running after the S5 request\n");
+	return -ETIMEDOUT;
+}

@@ -437,3 +437,102 @@ int acpi_hpet_parse(const void *hpet, size_t len, uint64_t *base)
 	*base = a;
 	return 0;
 }
+
+/* Generic Address Structure at off (ACPI 6.5 §5.2.3.2, Table 5.1). */
+static struct acpi_gas rd_gas(const uint8_t *b, size_t off)
+{
+	return (struct acpi_gas){
+		.space = b[off], .bit_width = b[off + 1], .bit_offset = b[off + 2],
+		.access_size = b[off + 3], .addr = rd64(b, off + 4),
+	};
+}
+
+/* FADT fields (ACPI 6.5 Table 5.9): PM1a_CNT_BLK (32-bit port) at 64,
+ * PM1b_CNT_BLK at 68, Flags at 112, X_PM1a_CNT_BLK (GAS) at 172,
+ * X_PM1b_CNT_BLK at 184, SLEEP_CONTROL_REG (GAS) at 244. Later fields
+ * exist only when the table is long enough (older revisions). */
+int acpi_fadt_parse(const void *fadt, size_t len, struct acpi_fadt_info *out)
+{
+	const uint8_t *b = fadt;
+
+	memset(out, 0, sizeof(*out));
+	if (!fadt || len < 116)
+		return -EINVAL;
+	out->flags = rd32(b, 112);
+	if (rd32(b, 64))
+		out->pm1a_cnt = (struct acpi_gas){ .space = ACPI_GAS_IO, .bit_width = 16,
+						   .addr = rd32(b, 64) };
+	if (rd32(b, 68))
+		out->pm1b_cnt = (struct acpi_gas){ .space = ACPI_GAS_IO, .bit_width = 16,
+						   .addr = rd32(b, 68) };
+	if (len >= 184 && rd64(b, 176))
+		out->pm1a_cnt = rd_gas(b, 172);
+	if (len >= 196 && rd64(b, 188))
+		out->pm1b_cnt = rd_gas(b, 184);
+	if (len >= 256)
+		out->sleep_ctl = rd_gas(b, 244);
+	return 0;
+}
+
+/* AML (ACPI 6.5 §20.2): DefName := NameOp(0x08) NameString DataRefObject;
+ * DefPackage := PackageOp(0x12) PkgLength NumElements PackageElementList.
+ * PkgLength's lead byte holds in bits 7:6 how many bytes follow (§20.2.4).
+ * Integer constants: ZeroOp 0x00, OneOp 0x01, BytePrefix 0x0A, WordPrefix
+ * 0x0B (§20.2.3). */
+static int aml_small_int(const uint8_t *p, size_t avail, uint8_t *v, size_t *used)
+{
+	if (avail < 1)
+		return -EBADMSG;
+	switch (p[0]) {
+	case 0x00: *v = 0; *used = 1; return 0;
+	case 0x01: *v = 1; *used = 1; return 0;
+	case 0x0a:
+		if (avail < 2)
+			return -EBADMSG;
+		*v = p[1]; *used = 2; return 0;
+	case 0x0b:
+		if (avail < 3)
+			return -EBADMSG;
+		*v = p[1]; *used = 3; return 0;   /* SLP_TYP is 3 bits */
+	default:
+		return -EBADMSG;
+	}
+}
+
+int acpi_aml_find_s5(const void *table, size_t len, uint8_t *typa, uint8_t *typb)
+{
+	const uint8_t *b = table;
+
+	if (!table || len < sizeof(struct acpi_sdt_hdr) + 4)
+		return -ENOENT;
+	for (size_t i = sizeof(struct acpi_sdt_hdr) + 1; i + 4 <= len; i++) {
+		if (memcmp(b + i, "_S5_", 4) != 0)
+			continue;
+		/* NameOp right before, possibly with the root prefix '\'. */
+		if (!(b[i - 1] == 0x08 || (b[i - 1] == '\\' && i >= 2 && b[i - 2] == 0x08)))
+			continue;
+		size_t p = i + 4;
+
+		if (p + 2 > len || b[p] != 0x12)
+			return -EBADMSG;
+		p++;
+		size_t follow = b[p] >> 6;
+
+		p += 1 + follow;                    /* skip PkgLength */
+		if (p + 1 > len)
+			return -EBADMSG;
+		unsigned n = b[p++];                /* NumElements */
+		size_t used;
+
+		if (n < 1 || aml_small_int(b + p, len - p, typa, &used))
+			return -EBADMSG;
+		p += used;
+		*typb = *typa;
+		if (n >= 2 && aml_small_int(b + p, len - p, typb, &used))
+			return -EBADMSG;
+		*typa &= 7;
+		*typb &= 7;
+		return 0;
+	}
+	return -ENOENT;
+}
