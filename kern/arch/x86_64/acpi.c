@@ -110,7 +110,7 @@ static void madt_quirks(const struct acpi_sdt_hdr *m)
 	madt.override[madt.noverrides++] = (struct acpi_irq_override){
 		.bus = 0, .irq = 0, .gsi = 2, .flags = 0,
 	};
-	pr_info("acpi: QEMU MADT without an IRQ 0 override: using GSI 2\n");
+	pr_debug("acpi: QEMU MADT without an IRQ 0 override: using GSI 2\n");
 }
 
 int acpi_init(void)
@@ -141,7 +141,7 @@ int acpi_init(void)
 		return -ENODEV;
 	}
 	present = true;
-	pr_info("acpi: RSDP at %#llx (%s), %s with %d tables%s\n",
+	pr_debug("acpi: RSDP at %#llx (%s), %s with %d tables%s\n",
 		(unsigned long long)rsdp, how, tables.xsdt ? "XSDT" : "RSDT", n,
 		tables.rejected ? " (some rejected)" : "");
 	tables_print();
@@ -155,7 +155,7 @@ int acpi_init(void)
 		acpi_madt_defaults(&madt);
 	} else {
 		madt_quirks(m);
-		pr_info("acpi: MADT: %u CPU(s), %u IOAPIC(s), %u override(s), LAPIC %#llx\n",
+		pr_debug("acpi: MADT: %u CPU(s), %u IOAPIC(s), %u override(s), LAPIC %#llx\n",
 			madt.ncpus, madt.nioapics, madt.noverrides,
 			(unsigned long long)madt.lapic_addr);
 		if (!madt.nioapics)

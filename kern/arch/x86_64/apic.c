@@ -115,7 +115,7 @@ int lapic_init(const struct acpi_madt_info *m)
 	lapic_write(LAPIC_ESR, 0);
 	/* Drop anything left in service by the firmware. */
 	lapic_eoi();
-	pr_info("apic: %s mode, id %u, version %#x\n", x2apic ? "x2APIC" : "xAPIC",
+	pr_debug("apic: %s mode, id %u, version %#x\n", x2apic ? "x2APIC" : "xAPIC",
 		my_id, lapic_read(LAPIC_VERSION) & 0xff);
 	return 0;
 }

@@ -89,12 +89,26 @@ int ioapic_init(const struct acpi_madt_info *m)
 		 * 24+ entries again would cost two trapping MMIO accesses
 		 * each, a large part of the boot budget under KVM; entries
 		 * are written only when routed. */
-		pr_info("ioapic: id %u at %#llx, GSIs %u-%u\n", io->id,
+		pr_debug("ioapic: id %u at %#llx, GSIs %u-%u\n", io->id,
 			(unsigned long long)a->addr, io->gsi_base,
 			io->gsi_base + io->nentries - 1);
 		nioapics++;
 	}
 	return nioapics ? (int)nioapics : -ENODEV;
+}
+
+unsigned ioapic_count(void)
+{
+	return nioapics;
+}
+
+unsigned ioapic_gsi_count(void)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < nioapics; i++)
+		n += ioapics[i].nentries;
+	return n;
 }
 
 bool ioapic_has_gsi(uint32_t gsi)

@@ -263,6 +263,14 @@ int x86_irq_setup(void)
 static int x86_irq_init(void)
 {
 	int rc = x86_irq_setup();
+	const struct acpi_madt_info *m = acpi_madt();
+
+	/* One line at boot: every console byte is a VM exit. */
+	if (!rc)
+		pr_info("irq: %s id %u; %u IOAPIC(s), %u GSIs; %s: %u CPU(s), %u override(s)\n",
+			lapic_is_x2apic() ? "x2APIC" : "xAPIC", lapic_id(), ioapic_count(),
+			ioapic_gsi_count(), m->from_firmware ? "ACPI MADT" : "no MADT, PC defaults",
+			m->ncpus, m->noverrides);
 
 	boot_stamp("irq");
 	return rc;

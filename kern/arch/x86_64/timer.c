@@ -103,11 +103,17 @@ static int x86_time_init(void)
 	}
 	lapic_timer_setup((uint8_t)vector, tsc_deadline, false);
 	ready = true;
+	/* One line at boot: every console byte is a VM exit. */
+	uint64_t hz = tsc_hz();
+
 	if (tsc_deadline)
-		pr_info("timer: TSC-deadline, vector %d\n", vector);
+		pr_info("time: TSC %llu.%03llu MHz from %s; events: TSC-deadline (vector %d)\n",
+			(unsigned long long)(hz / 1000000), (unsigned long long)(hz / 1000 % 1000),
+			tsc_freq_source(), vector);
 	else
-		pr_info("timer: LAPIC one-shot at %llu kHz, vector %d\n",
-			(unsigned long long)(lapic_hz / 1000), vector);
+		pr_info("time: TSC %llu.%03llu MHz from %s; events: LAPIC one-shot at %llu kHz (vector %d)\n",
+			(unsigned long long)(hz / 1000000), (unsigned long long)(hz / 1000 % 1000),
+			tsc_freq_source(), (unsigned long long)(lapic_hz / 1000), vector);
 	/* Timers armed before now are waiting: let the list program them. */
 	time_interrupt();
 	boot_stamp("time");

@@ -262,7 +262,7 @@ int tsc_init(void)
 	if (!invariant && !stable)
 		pr_warn("tsc: not invariant (no CPUID invariant-TSC bit%s); time may drift with power states\n",
 			kvm_detected() ? ", no kvmclock stable bit" : "");
-	pr_info("tsc: %llu.%03llu MHz from %s\n", (unsigned long long)(hz / 1000000),
+	pr_debug("tsc: %llu.%03llu MHz from %s\n", (unsigned long long)(hz / 1000000),
 		(unsigned long long)(hz / 1000 % 1000), source);
 	return rc;
 }

@@ -45,6 +45,9 @@ int ioapic_route(uint32_t gsi, uint8_t vector, bool level, bool active_low,
 		 uint32_t apic_id, bool masked);
 /* Mask or unmask a routed GSI. @return 0 or -EINVAL. */
 int ioapic_mask(uint32_t gsi, bool masked);
+/* IOAPICs in use and the GSIs (pins) they serve in all. */
+unsigned ioapic_count(void);
+unsigned ioapic_gsi_count(void);
 /* Is gsi served by an IOAPIC? */
 bool ioapic_has_gsi(uint32_t gsi);
 /* The raw 64-bit redirection entry of gsi (tests), or 0. */
