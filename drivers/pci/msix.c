@@ -281,8 +281,11 @@ int pci_intx_attach(struct pci_dev *d, irq_handler_t fn, void *arg)
 	if (!l) {
 		/* First user of the line: route it. PCI INTx is
 		 * level-sensitive, active low at the pin (§2.2.6); the IRQ
-		 * layer applies what ACPI says about an ISA IRQ's polarity. */
-		int v = irq_attach_line(d->irq_line, true, true, intx_dispatch, free_l);
+		 * layer applies what ACPI says about an ISA IRQ's polarity,
+		 * and a device tree's interrupt-map may say the controller
+		 * sees it active-high (irq_active_high). */
+		int v = irq_attach_line(d->irq_line, true, !d->irq_active_high,
+					intx_dispatch, free_l);
 		if (v < 0) {
 			rc = v;
 			goto out;

@@ -24,6 +24,9 @@ struct pci_dev {
 	uint8_t class, subclass, prog_if, revision;
 	uint8_t irq_pin;            /* 1..4 = INTA..INTD, 0 none */
 	int irq_line;               /* GSI/SPI for INTx, -1 unknown */
+	bool irq_active_high;       /* the line is active-high at the interrupt
+				       controller (a device tree says so); else
+				       PCI's active-low INTx */
 	struct pci_bar bar[6];
 	const struct pci_driver *driver;
 	void *drvdata;
