@@ -134,6 +134,18 @@ int acpi_init(void)
 	}
 	int n = acpi_tables_load(&tables, rsdp, acpi_map);
 
+	/* A boot loader's pointer that leads nowhere: look for ourselves. */
+	if (n < 0 && boot_info.rsdp) {
+		uint64_t found = rsdp_find();
+
+		pr_warn("acpi: RSDP %#llx from the boot loader unusable (%d)%s\n",
+			(unsigned long long)rsdp, n, found ? "; scanning" : "");
+		if (found && found != rsdp) {
+			rsdp = found;
+			how = "BIOS area scan";
+			n = acpi_tables_load(&tables, rsdp, acpi_map);
+		}
+	}
 	if (n < 0) {
 		pr_warn("acpi: RSDP at %#llx (%s) unusable (%d); using PC defaults\n",
 			(unsigned long long)rsdp, how, n);

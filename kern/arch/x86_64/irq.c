@@ -142,8 +142,11 @@ int irq_alloc_msi(irq_handler_t fn, void *arg, struct msi_msg *msg)
 {
 	if (!fn || !msg)
 		return -EINVAL;
-	x86_irq_setup();
-	int v = x86_irq_alloc_vector(fn, arg);
+	int v = x86_irq_setup();
+
+	if (v)
+		return v;
+	v = x86_irq_alloc_vector(fn, arg);
 
 	if (v < 0)
 		return v;
