@@ -40,12 +40,16 @@ void psci_init(const void *fdt);
 /* PSCI_VERSION, or a negative errno without PSCI. */
 int psci_version(void);
 
+/* Is the timer interrupt wired up (timer.c)? */
+bool a64_timer_ready(void);
+
 /* The interrupt controller (gic.c): IRQ exceptions come here. */
 void gic_handle_irq(void);
 
-/* The semihosting call in flight, if any (arch.c): trap.c skips an HLT
- * that QEMU did not take as semihosting (-semihosting absent). */
-extern volatile uintptr_t a64_semihost_pc;
+/* The address of an instruction that may turn out to be undefined (arch.c:
+ * an HLT when QEMU lacks -semihosting, an HVC or SMC with nobody behind
+ * it): trap.c skips it and returns -1 in x0 instead of a fatal dump. */
+extern volatile uintptr_t a64_probe_pc;
 
 extern unsigned a64_entry_el;   /* 2 or 1 */
 

@@ -5,6 +5,7 @@
 #include <kern/cmdline.h>
 #include <kern/errno.h>
 #include <kern/printk.h>
+#include <kern/time.h>
 #include <kern/ksyms.h>
 #include <kern/vm.h>
 #include <drivers/fdt.h>
@@ -27,7 +28,8 @@ CMDLINE_OPT(semihosting, "semihosting",
 #define ADP_STOPPED_APPLICATION_EXIT 0x20026
 
 static int psci_conduit = -ENOENT;      /* FDT_PSCI_HVC / _SMC or errno */
-volatile uintptr_t a64_semihost_pc;
+static bool psci_guessed;               /* no device tree said which */
+volatile uintptr_t a64_probe_pc;
 
 void psci_init(const void *fdt)
 {
@@ -38,25 +40,45 @@ void psci_init(const void *fdt)
 		pr_warn("psci: the device tree says hvc, but we own EL2; PSCI unusable\n");
 		psci_conduit = -ENODEV;
 	}
+	if (psci_conduit == -ENOENT) {
+		/* No PSCI node (or no device tree): guess as QEMU virt
+		 * places it, SMC when EL2 is ours, else HVC. Each call is
+		 * guarded, so a wrong guess only fails the call. */
+		psci_conduit = a64_entry_el == 2 ? FDT_PSCI_SMC : FDT_PSCI_HVC;
+		psci_guessed = true;
+		pr_warn("psci: no PSCI node in the device tree; trying %s\n",
+			psci_conduit == FDT_PSCI_SMC ? "smc" : "hvc");
+	}
 }
 
 /* One PSCI call (SMC Calling Convention, DEN 0028: function ID and
- * arguments in x0-x3, result in x0). */
+ * arguments in x0-x3, result in x0). When the conduit is a guess, the
+ * call is marked for trap.c: an undefined HVC/SMC then returns -1. */
 static long psci_call(uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 {
 	register uint64_t x0 __asm__("x0") = fn;
 	register uint64_t x1 __asm__("x1") = a1;
 	register uint64_t x2 __asm__("x2") = a2;
 	register uint64_t x3 __asm__("x3") = a3;
+	static volatile uintptr_t unguarded;
+	volatile uintptr_t *probe = psci_guessed ? &a64_probe_pc : &unguarded;
+	uint64_t pc;
 
 	if (psci_conduit == FDT_PSCI_HVC)
-		__asm__ __volatile__("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
-				     : : "memory");
+		__asm__ __volatile__("adr %4, 1f\n\t"
+				     "str %4, [%5]\n"
+				     "1:\thvc #0"
+				     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "=&r"(pc)
+				     : "r"(probe) : "memory");
 	else if (psci_conduit == FDT_PSCI_SMC)
-		__asm__ __volatile__("smc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
-				     : : "memory");
+		__asm__ __volatile__("adr %4, 1f\n\t"
+				     "str %4, [%5]\n"
+				     "1:\tsmc #0"
+				     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3), "=&r"(pc)
+				     : "r"(probe) : "memory");
 	else
 		return -ENODEV;
+	a64_probe_pc = 0;
 	return (long)x0;
 }
 
@@ -80,9 +102,9 @@ static void semihost_exit(int status)
 	__asm__ __volatile__("adr %1, 1f\n\t"
 			     "str %1, [%3]\n"
 			     "1:\thlt #0xf000"
-			     : "+r"(x0), "=&r"(pc) : "r"(x1), "r"(&a64_semihost_pc)
+			     : "+r"(x0), "=&r"(pc) : "r"(x1), "r"(&a64_probe_pc)
 			     : "memory");
-	a64_semihost_pc = 0;
+	a64_probe_pc = 0;
 }
 
 static __noreturn void halt_forever(void)
@@ -121,6 +143,12 @@ void arch_reboot(void)
 
 void arch_idle(void)
 {
+	/* Without an interrupt controller (no usable device tree) nothing
+	 * would wake us: poll the timer list instead of sleeping. */
+	if (!a64_timer_ready()) {
+		time_interrupt();
+		return;
+	}
 	/* WFI wakes on a pending interrupt even while PSTATE.I masks it
 	 * (ARM ARM D1.6.2 "Wait For Interrupt"), so sleep masked and only
 	 * then unmask to take it: no interrupt can slip in between a check

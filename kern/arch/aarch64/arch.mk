@@ -8,7 +8,9 @@ endif
 # -mstrict-align: no unaligned accesses from compiled code, which matters for
 # anything that runs with the MMU off (all data accesses are then Device
 # memory, where unaligned accesses fault: ARM ARM B2.5.2) and for MMIO.
-ARCH_CFLAGS := -march=armv8-a -mgeneral-regs-only -mstrict-align \
+# -mno-omit-leaf-frame-pointer: a frame record in every function, so that a
+# fault in a leaf function still backtraces through its caller.
+ARCH_CFLAGS := -march=armv8-a -mgeneral-regs-only -mstrict-align -mno-omit-leaf-frame-pointer \
 	-mcmodel=small -fno-pic -fno-pie
 ARCH_LDFLAGS := -m aarch64elf
 # Files under common directories that this arch doesn't build: the 16550 on

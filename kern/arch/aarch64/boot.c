@@ -132,7 +132,7 @@ static void add_ram(uint64_t base, uint64_t size)
 static void memory_from_dt(const void *fdt, struct fdt_boot_info *bi)
 {
 	if (fdt && bi->nmem == 0)
-		pr_err("boot: the device tree has no memory node\n");
+		pr_err("boot: no usable memory node in the device tree\n");
 	if (!fdt || bi->nmem == 0) {
 		pr_err("boot: assuming %llu MiB of RAM at %#llx\n",
 		       (unsigned long long)(GUESS_RAM_SIZE >> 20),

@@ -163,6 +163,11 @@ static int a64_time_init(void)
 }
 INITCALL(INIT_ARCH, a64_time_init);
 
+bool a64_timer_ready(void)
+{
+	return ready;
+}
+
 uint64_t a64_timer_hz(void);
 uint64_t a64_timer_hz(void)
 {

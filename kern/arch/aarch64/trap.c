@@ -153,12 +153,13 @@ void a64_trap(struct a64_frame *f, unsigned long kind)
 		gic_handle_irq();
 		return;
 	}
-	/* An HLT that is not taken as a semihosting call is an undefined
-	 * instruction (ARM ARM C6.2.106 with halting disabled): semihosting
-	 * is off in QEMU; carry on after it, the caller falls back. */
+	/* An HLT that is not taken as a semihosting call (ARM ARM C6.2.106,
+	 * halting disabled), or an HVC/SMC with no EL2/EL3 behind it
+	 * (C6.2.99, C6.2.283), is an undefined instruction. When arch.c
+	 * expected that, carry on after it; the caller falls back. */
 	if (type == A64_SYNC && ESR_EC(f->esr) == EC_UNKNOWN &&
-	    a64_semihost_pc && f->elr == a64_semihost_pc) {
-		a64_semihost_pc = 0;
+	    a64_probe_pc && f->elr == a64_probe_pc) {
+		a64_probe_pc = 0;
 		f->elr += 4;
 		f->x[0] = (uint64_t)-1;
 		return;

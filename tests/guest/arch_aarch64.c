@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: MIT
+/* In-guest tests of the aarch64 port: the boot protocol (Image header,
+ * exception level, MMU set-up, device-tree reservations), PSCI, and the
+ * GIC (SGIs, software-pended SPIs, GICv2m MSIs, argument checks), plus
+ * deliberate faults whose dumps tests/cases/aarch64.cases checks.
+ * aarch64 only: the body is empty on other architectures. */
+#ifdef __aarch64__
+#include <kern/test.h>
+#include <kern/boot.h>
+#include <kern/errno.h>
+#include <kern/irq.h>
+#include <kern/memmap.h>
+#include <kern/time.h>
+#include <kern/vm.h>
+#include <drivers/fdt.h>
+#include <arch/barrier.h>
+#include <arch/cpu.h>
+#include <arch/io.h>
+#include <arch/irq.h>
+#include <string.h>
+
+extern char __image_start[], __text_end[], __rodata_end[];
+extern char exc_stack_guard[];
+extern unsigned a64_entry_el;
+int psci_version(void);
+
+static volatile unsigned hits;
+static volatile void *last_arg;
+
+static void count_handler(void *arg)
+{
+	hits++;
+	last_arg = arg;
+}
+
+/* Spin with interrupts enabled until hits >= want or ms pass. */
+static bool wait_hits(unsigned want, unsigned ms)
+{
+	uint64_t end = time_ns() + ms * NSEC_PER_MSEC;
+
+	irq_enable();
+	while (hits < want && time_ns() < end)
+		cpu_relax();
+	return hits >= want;
+}
+
+TEST(boot_aarch64_image)
+{
+	const uint8_t *h = (const uint8_t *)__image_start;
+	uint64_t text_offset, flags;
+
+	memcpy(&text_offset, h + 8, 8);
+	memcpy(&flags, h + 24, 8);
+	T_CHECK(memcmp(h + 0x38, "ARM\x64", 4) == 0);
+	T_EQ(text_offset, 0x200000);
+	T_EQ(flags & 7, 2);             /* little-endian, 4 KiB pages */
+	T_EQ((uintptr_t)__image_start, 0x40200000);
+	T_CHECK(strcmp(boot_info.protocol, "linux-arm64") == 0);
+}
+
+TEST(boot_aarch64_el)
+{
+	uint64_t sctlr = read_sysreg(sctlr_el1);
+
+	T_EQ(current_el(), 1);
+	T_CHECK(a64_entry_el == 1 || a64_entry_el == 2);
+	T_CHECK(sctlr & 1);             /* M */
+	T_CHECK(sctlr & (1u << 2));     /* C */
+	T_CHECK(sctlr & (1u << 12));    /* I */
+	T_CHECK(!(sctlr & (1u << 1)));  /* A: alignment checks off */
+	T_CHECK((read_sysreg(vbar_el1) & 0x7ff) == 0);
+	/* The kernel runs on SP_EL0; exceptions on SP_EL1. */
+	T_EQ(read_sysreg(spsel) & 1, 0);
+	test_diag("entered at EL%u, MIDR %#llx", a64_entry_el,
+		  (unsigned long long)read_sysreg(midr_el1));
+}
+
+TEST(boot_aarch64_mmu)
+{
+	/* Text, rodata and the exception stack's guard page. */
+	T_CHECK(vm_is_mapped((uintptr_t)__image_start, 4096));
+	T_CHECK(vm_is_mapped((uintptr_t)__text_end, 4096));
+	T_CHECK(!vm_is_mapped((uintptr_t)exc_stack_guard, 4096));
+	/* Below RAM, nothing is mapped but what vm_map_mmio asked for. */
+	T_CHECK(!vm_is_mapped(0x1000, 1));
+	T_CHECK(!vm_is_mapped(1ULL << 48, 1));
+	/* Device pages on demand, idempotent; the PL011 is already there. */
+	T_CHECK(vm_is_mapped(0x09000000, 4096));
+	void *p = vm_map_mmio(0x09010000, 4096);        /* virt's PL031 RTC */
+	T_CHECK(p == (void *)0x09010000);
+	T_CHECK(vm_map_mmio(0x09010000, 4096) == p);
+	T_CHECK(mmio_read32((uint8_t *)p + 0xfe0) == 0x31);  /* PeriphID0 */
+	T_CHECK(vm_map_mmio(1ULL << 48, 4096) == NULL);
+	T_CHECK(vm_map_mmio(0x09010000, 0) == NULL);
+}
+
+TEST(boot_aarch64_dtb)
+{
+	const void *fdt = (const void *)(uintptr_t)boot_info.dtb;
+
+	T_CHECK(fdt != NULL);
+	if (!fdt)
+		return;
+	T_EQ(fdt_check(fdt, fdt_totalsize(fdt)), 0);
+	/* The blob is reserved, so the page allocator never hands it out. */
+	const struct mem_range *r = memmap_lookup(&memmap_boot, boot_info.dtb);
+	T_CHECK(r && r->type == MEM_RESERVED);
+	r = memmap_lookup(&memmap_boot, boot_info.dtb + fdt_totalsize(fdt) - 1);
+	T_CHECK(r && r->type == MEM_RESERVED);
+	r = memmap_lookup(&memmap_boot, boot_info.kernel_start);
+	T_CHECK(r && r->type == MEM_RESERVED);
+}
+
+/* Every reservation the device tree makes (header block, /reserved-memory)
+ * stays out of the page allocator; no-map regions are not even mapped.
+ * QEMU's own tree has none; the resv case's -dtb has three. */
+TEST(boot_aarch64_reservations)
+{
+	const void *fdt = (const void *)(uintptr_t)boot_info.dtb;
+	static struct fdt_boot_info bi;
+
+	if (!fdt) {
+		test_skip("no device tree");
+		return;
+	}
+	if (fdt_boot_info(fdt, &bi)) {
+		test_skip("reservations malformed (the badresv case checks the message)");
+		return;
+	}
+	for (int i = 0; i < bi.nresv; i++) {
+		uint64_t b = bi.resv[i].base, e = b + bi.resv[i].size - 1;
+		const struct mem_range *r = memmap_lookup(&memmap_boot, b);
+		const struct mem_range *q = memmap_lookup(&memmap_boot, e);
+
+		T_CHECK(!r || r->type != MEM_USABLE);
+		T_CHECK(!q || q->type != MEM_USABLE);
+		if (bi.resv[i].nomap)
+			T_CHECK(!vm_is_mapped(b, bi.resv[i].size));
+		else
+			T_CHECK(vm_is_mapped(b, bi.resv[i].size));
+		test_diag("reserved %#llx..%#llx%s", (unsigned long long)b,
+			  (unsigned long long)e, bi.resv[i].nomap ? " no-map" : "");
+	}
+}
+
+TEST(boot_aarch64_psci)
+{
+	int v = psci_version();
+
+	/* PSCI 0.2 or later: SYSTEM_OFF and SYSTEM_RESET exist. */
+	T_CHECK(v >= 0x2);
+	test_diag("PSCI %d.%d", v >> 16, v & 0xffff);
+}
+
+TEST(irq_gic_save_restore)
+{
+	irq_enable();
+	T_CHECK(irq_enabled());
+	unsigned long f1 = irq_save();
+
+	T_CHECK(!irq_enabled());
+	unsigned long f2 = irq_save();
+
+	T_CHECK(!irq_enabled());
+	irq_restore(f2);
+	T_CHECK(!irq_enabled());        /* inner restore keeps them off */
+	irq_restore(f1);
+	T_CHECK(irq_enabled());
+	irq_disable();
+	T_CHECK(!irq_enabled());
+	irq_enable();
+}
+
+TEST(irq_gic_sgi)
+{
+	T_CHECK(gic_version() == 2 || gic_version() == 3);
+	int v = gic_attach_sgi(5, count_handler, (void *)&hits);
+
+	T_EQ(v, 5);
+	if (v < 0)
+		return;
+	hits = 0;
+	uint64_t before = irq_count(5);
+
+	T_EQ(gic_send_sgi_self(5), 0);
+	T_CHECK(wait_hits(1, 1000));
+	for (int i = 0; i < 10; i++)
+		gic_send_sgi_self(5);
+	T_CHECK(wait_hits(2, 1000));    /* SGIs may merge while pending */
+	T_CHECK(last_arg == (void *)&hits);
+	T_CHECK(irq_count(5) >= before + 2);
+	irq_free(5);
+	test_diag("GICv%d, %u lines, %u SGIs taken", gic_version(), gic_num_lines(), hits);
+}
+
+/* The highest SPI nobody uses, set pending from software. */
+TEST(irq_gic_spi_pending)
+{
+	unsigned line = gic_num_lines() - 1;
+	int v = irq_attach_line(line, false, false, count_handler, NULL);
+
+	T_EQ(v, (int)line);
+	if (v < 0)
+		return;
+	hits = 0;
+	T_EQ(gic_set_pending(line), 0);
+	T_CHECK(wait_hits(1, 1000));
+	/* Masked, a pending SPI waits; unmasked, it is taken. */
+	irq_mask_line(line, true);
+	gic_set_pending(line);
+	udelay(2000);
+	T_EQ(hits, 1);
+	irq_mask_line(line, false);
+	T_CHECK(wait_hits(2, 1000));
+	irq_free(v);
+	T_EQ(irq_count(v), 2);
+}
+
+TEST(irq_gic_bad_lines)
+{
+	T_EQ(irq_attach_line(0, false, false, count_handler, NULL), -EINVAL);   /* SGI */
+	T_EQ(irq_attach_line(15, false, false, count_handler, NULL), -EINVAL);
+	T_EQ(irq_attach_line(gic_num_lines(), false, false, count_handler, NULL), -EINVAL);
+	T_EQ(irq_attach_line(1023, true, false, count_handler, NULL), -EINVAL);
+	T_EQ(irq_attach_line(100, true, false, NULL, NULL), -EINVAL);
+	T_EQ(gic_attach_sgi(16, count_handler, NULL), -EINVAL);
+	T_EQ(gic_send_sgi_self(16), -EINVAL);
+	T_EQ(gic_set_pending(3), -EINVAL);
+
+	/* An edge line is not shared; a level line is, up to a limit. */
+	unsigned line = gic_num_lines() - 2;
+
+	T_EQ(irq_attach_line(line, false, false, count_handler, NULL), (int)line);
+	T_EQ(irq_attach_line(line, false, false, count_handler, NULL), -EBUSY);
+	irq_free((int)line);
+	T_EQ(irq_attach_line(line, true, false, count_handler, NULL), (int)line);
+	T_EQ(irq_attach_line(line, true, false, count_handler, NULL), (int)line);
+	T_EQ(irq_attach_line(line, false, false, count_handler, NULL), -EBUSY);
+	irq_free((int)line);
+	irq_free(-1);                   /* ignored */
+	irq_free(5000);
+}
+
+TEST(irq_gic_dt_specifiers)
+{
+	const void *fdt = (const void *)(uintptr_t)boot_info.dtb;
+	int node = fdt_next_compatible(fdt, -1, "arm,pl011");
+	struct fdt_irq spec;
+	bool level = false, low = true;
+
+	T_CHECK(node >= 0);
+	if (node < 0)
+		return;
+	T_EQ(fdt_interrupts(fdt, node, 0, &spec), 0);
+	/* virt's PL011: <GIC_SPI 1 IRQ_TYPE_LEVEL_HIGH>. */
+	T_EQ(gic_fdt_line(fdt, &spec, &level, &low), 33);
+	T_CHECK(level && !low);
+	/* A PPI, an edge, out-of-range numbers, a short specifier. */
+	struct fdt_irq s = spec;
+	s.cells[0] = 1;
+	s.cells[1] = 11;
+	s.cells[2] = 0x104;
+	T_EQ(gic_fdt_line(fdt, &s, &level, &low), 27);
+	s.cells[0] = 0;
+	s.cells[2] = 1;
+	T_EQ(gic_fdt_line(fdt, &s, &level, &low), 43);
+	T_CHECK(!level);
+	s.cells[1] = 5000;
+	T_EQ(gic_fdt_line(fdt, &s, &level, &low), -EINVAL);
+	s.cells[0] = 1;
+	s.cells[1] = 16;
+	T_EQ(gic_fdt_line(fdt, &s, &level, &low), -EINVAL);
+	s.cells[0] = 7;
+	T_EQ(gic_fdt_line(fdt, &s, &level, &low), -EINVAL);
+	s = spec;
+	s.ncells = 2;
+	T_EQ(gic_fdt_line(fdt, &s, &level, &low), -EINVAL);
+}
+
+/* An MSI through the GICv2m frame: the CPU writes the message itself, as
+ * a device would. GICv3 machines on QEMU have an ITS instead, which is not
+ * driven: irq_alloc_msi must say so. */
+TEST(irq_gic_msi)
+{
+	struct msi_msg msg = { 0, 0 };
+	int v = irq_alloc_msi(count_handler, NULL, &msg);
+
+	if (strcmp(gic_msi_name(), "GICv2m") != 0) {
+		T_EQ(v, -ENODEV);
+		test_skip("no GICv2m frame (%s)", gic_version() == 3 ? "GICv3: ITS not driven" : "none");
+		return;
+	}
+	T_CHECK(v >= 32);
+	if (v < 0)
+		return;
+	T_EQ(msg.data, (uint32_t)v);
+	T_EQ(msg.addr & 0xfff, 0x040);
+	void *db = vm_map_mmio(msg.addr & ~0xfffull, 4096);
+
+	T_CHECK(db != NULL);
+	hits = 0;
+	mmio_write32((uint8_t *)db + (msg.addr & 0xfff), msg.data);
+	T_CHECK(wait_hits(1, 1000));
+
+	/* Allocate the rest of the frame: then it is full. */
+	int got[1024], n = 0;
+	struct msi_msg m2;
+
+	while (n < 1024 && (got[n] = irq_alloc_msi(count_handler, NULL, &m2)) >= 0)
+		n++;
+	T_CHECK(n > 0 && n < 1024);
+	T_EQ(irq_alloc_msi(count_handler, NULL, &m2), -ENOSPC);
+	for (int i = 0; i < n; i++)
+		irq_free(got[i]);
+	irq_free(v);
+	T_EQ(irq_alloc_msi(NULL, NULL, &m2), -EINVAL);
+	test_diag("MSI %d at %#llx, %d more in the frame", v,
+		  (unsigned long long)msg.addr, n);
+}
+
+/* Deliberate faults: each must print a dump and leave with a failure. */
+TEST(crash_aarch64_undef)
+{
+	__asm__ __volatile__("udf #0");
+}
+
+TEST(crash_aarch64_write_rodata)
+{
+	/* The first page after the text is read-only data. */
+	*(volatile char *)__text_end = 1;
+}
+#endif
