@@ -103,6 +103,7 @@ unit: $(UNIT_BINS)
 test: deps
 	$(MAKE) ARCH=x86_64 kernel
 	$(MAKE) ARCH=x86_64 iso
+	$(MAKE) ARCH=aarch64 kernel
 	$(MAKE) unit
 	tests/run
 

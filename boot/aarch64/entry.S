@@ -152,6 +152,9 @@ at_el1:
 	ldr	x0, =a64_vectors
 	msr	vbar_el1, x0
 	isb
+	/* With vectors in place, take SErrors (asynchronous aborts) so
+	 * that they are reported, not left pending forever. */
+	msr	daifclr, #4
 
 	/* Clear .bss (the loader need not), 8 bytes at a time: with the MMU
 	 * off every data access is Device memory, where only aligned

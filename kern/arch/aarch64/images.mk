@@ -21,3 +21,10 @@ RUN_MACHINE ?= virt
 RUN_CMD = $(QEMU) $(ACCEL_ARGS) -machine $(RUN_MACHINE) -cpu $(RUN_CPU) -m 256M \
 	-nographic -no-reboot -kernel $(BUILD)/kernel.img -append "$(CMDLINE)"
 CMDLINE ?=
+
+# The do-nothing guest for make bench (tools/floor/floor_aarch64.S).
+ARCH_IMAGES += $(BUILD)/floor.img
+$(BUILD)/floor.img: tools/floor/floor_aarch64.S
+	@mkdir -p $(dir $@)
+	@$(CC) -c tools/floor/floor_aarch64.S -o $(BUILD)/floor_aarch64.o
+	@$(OBJCOPY) -O binary $(BUILD)/floor_aarch64.o $@
