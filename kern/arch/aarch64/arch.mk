@@ -5,9 +5,10 @@ else
 CROSS_COMPILE ?= aarch64-linux-gnu-
 endif
 # -mgeneral-regs-only: no FP/SIMD state to save on traps or switches.
-# -mstrict-align: no unaligned accesses from compiled code, which matters for
-# anything that runs with the MMU off (all data accesses are then Device
-# memory, where unaligned accesses fault: ARM ARM B2.5.2) and for MMIO.
+# -mstrict-align: no unaligned accesses from compiled code. Only entry.S
+# runs with the MMU off (when every data access is Device memory, where an
+# unaligned access faults: ARM ARM B2.5.2); C that reads device memory
+# through a plain pointer is then safe too, at a small cost.
 # -mno-omit-leaf-frame-pointer: a frame record in every function, so that a
 # fault in a leaf function still backtraces through its caller.
 ARCH_CFLAGS := -march=armv8-a -mgeneral-regs-only -mstrict-align -mno-omit-leaf-frame-pointer \
