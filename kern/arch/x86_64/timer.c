@@ -57,7 +57,7 @@ void arch_timer_program(uint64_t deadline_ns)
  * makes the timer fire slightly early, which time_interrupt absorbs. */
 static int lapic_calibrate(void)
 {
-	uint64_t window = ns_to_tsc(kvm_detected() ? 100 * NSEC_PER_USEC : NSEC_PER_MSEC);
+	uint64_t window = ns_to_tsc((kvm_detected() ? 100 : 500) * NSEC_PER_USEC);
 
 	lapic_timer_setup((uint8_t)vector, false, true);
 	lapic_timer_oneshot(UINT32_MAX);
