@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* Buddy page allocator.
  *
- * Free blocks sit on one doubly linked list per order; the list node lives in
- * the free block itself. Whether a block is free or allocated is recorded
+ * Free blocks that have been in use sit on one doubly linked list per order,
+ * the list node in the free block itself (untouched ones are "fresh", see
+ * below). Whether a block is free or allocated is recorded
  * outside the blocks, in two bitmaps per order and per region (one bit per
  * block of that order: "free" and "allocated"), so that
  *  - coalescing asks the free bitmap whether a buddy is free, never trusting
@@ -230,10 +231,12 @@ static unsigned span_order(uint64_t pfn, uint64_t end)
 	return k;
 }
 
-/* Some fresh block of order k, from any region: (region, pfn). */
+/* Some fresh block of order k, from any region: (region, pfn). Highest
+ * region first, leaving low memory for devices that can only address
+ * 32 bits for as long as possible. */
 static bool fresh_pick(unsigned k, struct pmm_region **rp, uint64_t *pfn)
 {
-	for (unsigned ri = 0; ri < nregions; ri++) {
+	for (unsigned ri = nregions; ri-- > 0;) {
 		struct pmm_region *r = regions[ri];
 
 		/* From the end: the newest pieces, from the last split. */
