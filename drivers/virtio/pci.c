@@ -6,8 +6,8 @@
  *
  * Options: virtio.legacy=1 drives transitional devices (0x1000-0x103f)
  * through their legacy I/O interface even though they offer the modern
- * one; virtio.legacy.<bus:dev.fn>=1 does so for one function
- * (e.g. virtio.legacy.00:04.0=1). Modern-only devices ignore it. */
+ * one; virtio.legacy.<bus.dev.fn>=1 does so for one function
+ * (e.g. virtio.legacy.00.04.0=1 for 00:04.0). Modern-only devices ignore it. */
 #include "virtio_pci.h"
 #include <kern/cmdline.h>
 #include <kern/errno.h>
@@ -18,7 +18,7 @@
 
 CMDLINE_OPT(virtio_legacy, "virtio.legacy",
 	    "1: use the legacy interface of transitional virtio-pci devices "
-	    "(per function: virtio.legacy.00:04.0=1)");
+	    "(per function: virtio.legacy.00.04.0=1)");
 
 int vpci_cfg_access(struct virtio_pci *vp, int bar, uint64_t base, uint32_t size,
 		    unsigned off, void *buf, unsigned len, bool write)
@@ -93,10 +93,11 @@ static bool vpci_match(const struct pci_dev *d)
 	       d->device <= VIRTIO_PCI_DEVICE_LAST;
 }
 
-static bool want_legacy(const char *bus_id)
+static bool want_legacy(const struct virtio_dev *vdev)
 {
-	char key[40];
-	snprintf(key, sizeof(key), "virtio.legacy.%s", bus_id);
+	char key[40], bus[sizeof(vdev->bus_id)];
+	virtio_bus_key(vdev, bus, sizeof(bus));
+	snprintf(key, sizeof(key), "virtio.legacy.%s", bus);
 	if (cmdline_get(key))
 		return cmdline_get_bool(key, false);
 	return cmdline_get_bool("virtio.legacy", false);
@@ -119,7 +120,7 @@ static int vpci_probe(struct pci_dev *d)
 	pci_enable(d);
 
 	int rc = -ENODEV;
-	if (!(transitional && want_legacy(vp->vdev.bus_id)))
+	if (!(transitional && want_legacy(&vp->vdev)))
 		rc = vpci_modern_init(vp);
 	if (rc && transitional)
 		rc = vpci_legacy_init(vp);

@@ -17,7 +17,7 @@
 #include <string.h>
 
 CMDLINE_OPT(virtio_mode, "virtio.mode",
-	    "irq|poll: how virtio drivers wait (per device: virtio.mode.<name or pci addr>)");
+	    "irq|poll: how virtio drivers wait (per device: virtio.mode.vda, virtio.mode.00.04.0)");
 CMDLINE_OPT(virtio_qsize, "virtio.queue_size",
 	    "largest virtqueue size the driver picks (power of two, default 1024)");
 CMDLINE_OPT(virtio_indirect, "virtio.indirect", "0 refuses VIRTIO_F_INDIRECT_DESC");
@@ -287,7 +287,17 @@ void virtio_intr_shared(void *arg)
 
 /* ---- queues ----------------------------------------------------------------- */
 
-/* virtio.mode.<name>, then virtio.mode.<bus id>, then virtio.mode. */
+/* The bus address as an option key word: "00:04.0" -> "00.04.0" (keys
+ * take letters, digits and . _ -). */
+void virtio_bus_key(const struct virtio_dev *vdev, char *out, size_t len)
+{
+	strlcpy(out, vdev->bus_id, len);
+	for (char *p = out; *p; p++)
+		if (*p == ':')
+			*p = '.';
+}
+
+/* virtio.mode.<name>, then virtio.mode.<bus key>, then virtio.mode. */
 static bool want_poll(const struct virtio_dev *vdev)
 {
 	char key[48];
@@ -298,7 +308,9 @@ static bool want_poll(const struct virtio_dev *vdev)
 		m = cmdline_get(key);
 	}
 	if (!m && vdev->bus_id[0]) {
-		snprintf(key, sizeof(key), "virtio.mode.%s", vdev->bus_id);
+		char bus[sizeof(vdev->bus_id)];
+		virtio_bus_key(vdev, bus, sizeof(bus));
+		snprintf(key, sizeof(key), "virtio.mode.%s", bus);
 		m = cmdline_get(key);
 	}
 	if (!m)

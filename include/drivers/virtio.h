@@ -19,7 +19,8 @@
  *
  * Modes, from the command line: virtio.mode=irq|poll (default irq), and per
  * device virtio.mode.<name>=irq|poll where name is the device's name (vda,
- * rng0: set by its driver) or its transport address (PCI "00:04.0"). */
+ * rng0: set by its driver) or its transport address with dots (PCI 00:04.0
+ * is virtio.mode.00.04.0=poll). */
 #ifndef DRIVERS_VIRTIO_H
 #define DRIVERS_VIRTIO_H
 

@@ -90,6 +90,9 @@ void virtio_intr_shared(void *vdev);    /* struct virtio_dev * */
  * request with -EIO, refuse new ones. Callable from interrupt context. */
 void virtio_dev_fail(struct virtio_dev *vdev, const char *why);
 
+/* bus_id as a command-line key word ("00:04.0" -> "00.04.0"). */
+void virtio_bus_key(const struct virtio_dev *vdev, char *out, size_t len);
+
 /* Every registered device, for tests and the shell. */
 struct virtio_dev *virtio_devices(void);
 

@@ -1,0 +1,455 @@
+// SPDX-License-Identifier: MIT
+/* In-guest tests of virtio-blk against QEMU's real device, through the block
+ * layer and through the driver's asynchronous interface.
+ *
+ * Disk layout the cases and tests/hooks/vblk_*.sh agree on (byte offsets,
+ * whatever the sector size; images are 8 MiB):
+ *   [0, 1 MiB)   the host's pattern (vblk.seed for vda, vblk.seed2 for vdb),
+ *                verified here, never written
+ *   [1, 2 MiB)   written here with vblk.wseed (vdb: wseed + 1), verified by
+ *                the post hook after QEMU exits
+ *   [2, 8 MiB)   scratch for everything else
+ * The pattern is the block layer's (blk_pattern_*), which the hooks run on
+ * the host too. */
+#include <kern/test.h>
+#include <kern/cmdline.h>
+#include <kern/errno.h>
+#include <kern/sched.h>
+#include <kern/shell.h>
+#include <drivers/blkdev.h>
+#include <drivers/virtio_blk.h>
+#include <stdlib.h>
+#include <string.h>
+
+CMDLINE_OPT(vblk_seed, "vblk.seed", "tests: pattern seed of vda's first MiB (pre hook)");
+CMDLINE_OPT(vblk_seed2, "vblk.seed2", "tests: pattern seed of vdb's first MiB (pre hook)");
+CMDLINE_OPT(vblk_wseed, "vblk.wseed", "tests: seed to write in each disk's second MiB (post hook)");
+CMDLINE_OPT(vblk_serial, "vblk.serial", "tests: the serial vda must report (GET_ID)");
+CMDLINE_OPT(vblk_wrap, "vblk.wrap", "tests: 1 runs virtio_blk_wrap (70000 requests)");
+CMDLINE_OPT(vblk_discard, "vblk.discard", "tests: 1 if discard must be supported");
+
+#define MIB             (1u << 20)
+#define SCRATCH         (2 * MIB)
+
+/* The n-th virtio-blk disk (vda = 0), or NULL. */
+static struct blkdev *vdisk(int n)
+{
+	for (struct blkdev *bd = blkdev_next(NULL); bd; bd = blkdev_next(bd))
+		if (vblk_from_blkdev(bd) && n-- == 0)
+			return bd;
+	return NULL;
+}
+
+static struct blkdev *writable_disk(int n)
+{
+	for (struct blkdev *bd = blkdev_next(NULL); bd; bd = blkdev_next(bd))
+		if (vblk_from_blkdev(bd) && !(bd->flags & BLKDEV_F_RO) && n-- == 0)
+			return bd;
+	return NULL;
+}
+
+static uint64_t lba_of(const struct blkdev *bd, uint64_t byte)
+{
+	return byte / bd->sector_size;
+}
+
+#define NEED_DISK(bd)                                                        \
+	do {                                                                 \
+		if (!(bd)) {                                                 \
+			test_skip("no virtio-blk disk");                     \
+			return;                                              \
+		}                                                            \
+	} while (0)
+
+TEST(virtio_blk_present)
+{
+	struct blkdev *bd = vdisk(0);
+	NEED_DISK(bd);
+	for (int i = 0; (bd = vdisk(i)); i++) {
+		test_diag("%s: %llu sectors of %u, max %u per request%s", bd->name,
+			  (unsigned long long)bd->capacity, bd->sector_size, bd->max_sectors,
+			  (bd->flags & BLKDEV_F_RO) ? ", read-only" : "");
+		T_CHECK(IS_POW2(bd->sector_size) && bd->sector_size >= 512);
+		T_CHECK(bd->capacity * bd->sector_size >= 8 * MIB);
+		T_CHECK(bd->max_sectors >= 1);
+		T_CHECK(!strcmp(bd->driver, "virtio-blk"));
+	}
+}
+
+/* Write, read back and compare count sectors at lba through the layer
+ * (which splits at max_sectors). */
+static void rw_check(struct blkdev *bd, uint64_t lba, uint32_t count, uint64_t seed,
+		     size_t misalign)
+{
+	size_t bytes = (size_t)count * bd->sector_size;
+	uint8_t *w = malloc(bytes + 64), *r = malloc(bytes + 64);
+	T_CHECK(w && r);
+	if (!w || !r)
+		goto out;
+	blk_pattern_fill(w + misalign, lba, count, bd->sector_size, seed);
+	memset(r, 0xee, bytes + 64);
+	T_EQ(blkdev_write(bd, lba, count, w + misalign), 0);
+	T_EQ(blkdev_read(bd, lba, count, r + misalign), 0);
+	T_EQ(blk_pattern_check(r + misalign, lba, count, bd->sector_size, seed), -1);
+	T_EQ(r[misalign + bytes], 0xee);    /* nothing written past the buffer */
+out:
+	free(w);
+	free(r);
+}
+
+TEST(virtio_blk_rw)
+{
+	struct blkdev *bd = writable_disk(0);
+	NEED_DISK(bd);
+	uint64_t base = lba_of(bd, SCRATCH);
+	uint32_t ms = bd->max_sectors;
+	rw_check(bd, base, 1, 1, 0);
+	rw_check(bd, base + 1, 7, 2, 0);
+	rw_check(bd, base + 16, 8, 3, 1);          /* odd buffer address */
+	rw_check(bd, base + 64, ms, 4, 0);          /* the largest request */
+	rw_check(bd, base + 64, ms + 3, 5, 8);      /* split by the layer */
+	rw_check(bd, bd->capacity - 1, 1, 6, 0);    /* the last sector */
+	rw_check(bd, bd->capacity - 5, 5, 7, 0);
+
+	/* Past the end: the layer refuses... */
+	uint8_t *buf = malloc(2 * bd->sector_size);
+	T_EQ(blkdev_read(bd, bd->capacity, 1, buf), -ERANGE);
+	T_EQ(blkdev_read(bd, bd->capacity - 1, 2, buf), -ERANGE);
+	T_EQ(blkdev_write(bd, bd->capacity, 1, buf), -ERANGE);
+	/* ...and the device itself answers IOERR below the layer. */
+	struct vblk_req r = { 0 };
+	struct vblk *vb = vblk_from_blkdev(bd);
+	uint64_t end512 = bd->capacity * (bd->sector_size / 512);
+	T_EQ(vblk_start(vb, &r, VIRTIO_BLK_T_IN, end512, buf, bd->sector_size), 0);
+	vblk_kick(vb);
+	vblk_wait(vb, &r.done);
+	T_EQ(r.err, -EIO);
+	free(buf);
+}
+
+TEST(virtio_blk_host_pattern)
+{
+	const char *s1 = cmdline_get("vblk.seed"), *s2 = cmdline_get("vblk.seed2");
+	if (!s1) {
+		test_skip("no vblk.seed: this case has no host pattern");
+		return;
+	}
+	const char *seeds[2] = { s1, s2 };
+	for (int i = 0; i < 2 && seeds[i]; i++) {
+		struct blkdev *bd = vdisk(i);
+		T_CHECK(bd != NULL);
+		if (!bd)
+			return;
+		uint64_t seed = strtoull(seeds[i], NULL, 0);
+		uint32_t count = MIB / bd->sector_size;
+		uint8_t *buf = malloc(MIB);
+		T_EQ(blkdev_read(bd, 0, count, buf), 0);
+		int64_t bad = blk_pattern_check(buf, 0, count, bd->sector_size, seed);
+		if (bad >= 0)
+			test_diag("%s: host pattern differs at byte %lld", bd->name,
+				  (long long)bad);
+		T_EQ(bad, -1);
+		free(buf);
+	}
+}
+
+TEST(virtio_blk_guest_write)
+{
+	const char *ws = cmdline_get("vblk.wseed");
+	if (!ws) {
+		test_skip("no vblk.wseed: nothing for a post hook to check");
+		return;
+	}
+	uint64_t seed = strtoull(ws, NULL, 0);
+	uint8_t *buf = malloc(MIB);
+	for (int i = 0; i < 2; i++) {
+		struct blkdev *bd = writable_disk(i);
+		if (!bd)
+			break;
+		uint64_t lba = lba_of(bd, MIB);
+		uint32_t count = MIB / bd->sector_size;
+		blk_pattern_fill(buf, lba, count, bd->sector_size, seed + (uint64_t)i);
+		T_EQ(blkdev_write(bd, lba, count, buf), 0);
+		T_EQ(blkdev_flush(bd), 0);
+		memset(buf, 0, MIB);
+		T_EQ(blkdev_read(bd, lba, count, buf), 0);
+		T_EQ(blk_pattern_check(buf, lba, count, bd->sector_size, seed + (uint64_t)i), -1);
+	}
+	free(buf);
+}
+
+TEST(virtio_blk_flush)
+{
+	struct blkdev *bd = writable_disk(0);
+	NEED_DISK(bd);
+	for (int i = 0; (bd = writable_disk(i)); i++)
+		T_EQ(blkdev_flush(bd), 0);
+}
+
+TEST(virtio_blk_zeroes_discard)
+{
+	struct blkdev *bd = writable_disk(0);
+	NEED_DISK(bd);
+	uint32_t ss = bd->sector_size, count = 256 * 1024 / ss;
+	uint64_t lba = lba_of(bd, 4 * MIB);
+	uint8_t *buf = malloc(256 * 1024);
+	blk_pattern_fill(buf, lba, count, ss, 0x77);
+	T_EQ(blkdev_write(bd, lba, count, buf), 0);
+	/* Zero the middle half: it reads back as zeroes, the rest intact. */
+	uint32_t q = count / 4;
+	T_EQ(blkdev_write_zeroes(bd, lba + q, 2 * q), 0);
+	memset(buf, 0xee, 256 * 1024);
+	T_EQ(blkdev_read(bd, lba, count, buf), 0);
+	T_EQ(blk_pattern_check(buf, lba, q, ss, 0x77), -1);
+	T_EQ(blk_pattern_check(buf + 3 * q * ss, lba + 3 * q, q, ss, 0x77), -1);
+	bool zero = true;
+	for (size_t i = (size_t)q * ss; i < (size_t)3 * q * ss; i++)
+		zero &= buf[i] == 0;
+	T_CHECK(zero);
+	/* Discard: the contents become unspecified; only the answer counts. */
+	int rc = blkdev_discard(bd, lba, count);
+	if (cmdline_get_bool("vblk.discard", false))
+		T_EQ(rc, 0);
+	else
+		T_CHECK(rc == 0 || rc == -EOPNOTSUPP);
+	test_diag("%s: discard: %d", bd->name, rc);
+	/* A large write-zeroes goes out in pieces of max_write_zeroes. */
+	T_EQ(blkdev_write_zeroes(bd, lba_of(bd, SCRATCH), lba_of(bd, 4 * MIB)), 0);
+	T_EQ(blkdev_read(bd, lba_of(bd, 6 * MIB) - count, count, buf), 0);
+	zero = true;
+	for (size_t i = 0; i < 256 * 1024; i++)
+		zero &= buf[i] == 0;
+	T_CHECK(zero);
+	free(buf);
+}
+
+TEST(virtio_blk_readonly)
+{
+	struct blkdev *ro = NULL;
+	for (int i = 0; !ro && vdisk(i); i++)
+		if (vdisk(i)->flags & BLKDEV_F_RO)
+			ro = vdisk(i);
+	if (!ro) {
+		test_skip("no read-only virtio-blk disk");
+		return;
+	}
+	uint8_t *buf = malloc(ro->sector_size);
+	T_EQ(blkdev_read(ro, 0, 1, buf), 0);
+	T_EQ(blkdev_write(ro, 0, 1, buf), -EROFS);
+	T_EQ(blkdev_discard(ro, 0, 1), -EROFS);
+	T_EQ(blkdev_write_zeroes(ro, 0, 1), -EROFS);
+	/* Going around the layer, the driver refuses too. */
+	T_EQ(ro->ops->write(ro, 0, 1, buf), -EROFS);
+	free(buf);
+}
+
+TEST(virtio_blk_two_disks)
+{
+	struct blkdev *a = writable_disk(0), *b = writable_disk(1);
+	if (!a || !b) {
+		test_skip("fewer than two writable virtio-blk disks");
+		return;
+	}
+	T_CHECK(strcmp(a->name, b->name) != 0);
+	uint64_t la = lba_of(a, 3 * MIB), lb = lba_of(b, 3 * MIB);
+	uint32_t ca = 64 * 1024 / a->sector_size, cb = 64 * 1024 / b->sector_size;
+	uint8_t *buf = malloc(64 * 1024);
+	blk_pattern_fill(buf, la, ca, a->sector_size, 0xa);
+	T_EQ(blkdev_write(a, la, ca, buf), 0);
+	blk_pattern_fill(buf, lb, cb, b->sector_size, 0xb);
+	T_EQ(blkdev_write(b, lb, cb, buf), 0);
+	T_EQ(blkdev_read(a, la, ca, buf), 0);
+	T_EQ(blk_pattern_check(buf, la, ca, a->sector_size, 0xa), -1);
+	T_EQ(blkdev_read(b, lb, cb, buf), 0);
+	T_EQ(blk_pattern_check(buf, lb, cb, b->sector_size, 0xb), -1);
+	free(buf);
+}
+
+/* ---- several threads at once -------------------------------------------------- */
+
+#define NTHREADS 6
+#define ITERS    150
+
+struct worker {
+	struct blkdev *bd;
+	int id;
+	int errors;
+	unsigned max_inflight;
+};
+
+static void worker_fn(void *arg)
+{
+	struct worker *w = arg;
+	struct blkdev *bd = w->bd;
+	struct vblk *vb = vblk_from_blkdev(bd);
+	uint32_t ss = bd->sector_size, count = 8192 / ss;
+	/* Each thread owns a 256 KiB slice of the scratch area. */
+	uint64_t slice = lba_of(bd, SCRATCH + (uint64_t)w->id * 256 * 1024);
+	uint8_t *buf = malloc(8192);
+	uint32_t rnd = 0x1234567u * (uint32_t)(w->id + 1);
+
+	for (int i = 0; i < ITERS && buf; i++) {
+		rnd = rnd * 1103515245u + 12345u;
+		uint64_t lba = slice + ((rnd >> 8) % 32) * count;
+		uint64_t seed = ((uint64_t)w->id << 32) | (uint32_t)i;
+		blk_pattern_fill(buf, lba, count, ss, seed);
+		unsigned inflight = vblk_inflight(vb);
+		if (inflight > w->max_inflight)
+			w->max_inflight = inflight;
+		if (blkdev_write(bd, lba, count, buf))
+			w->errors++;
+		memset(buf, 0, 8192);
+		if (blkdev_read(bd, lba, count, buf) ||
+		    blk_pattern_check(buf, lba, count, ss, seed) != -1)
+			w->errors++;
+	}
+	free(buf);
+}
+
+TEST(virtio_blk_threads)
+{
+	struct blkdev *bd = writable_disk(0);
+	NEED_DISK(bd);
+	struct worker w[NTHREADS];
+	struct thread *t[NTHREADS];
+	for (int i = 0; i < NTHREADS; i++) {
+		/* With two disks, every other thread uses the second. */
+		struct blkdev *d = (i & 1) && writable_disk(1) ? writable_disk(1) : bd;
+		w[i] = (struct worker){ .bd = d, .id = i };
+		t[i] = thread_create("vblk-worker", worker_fn, &w[i]);
+		T_CHECK(t[i] != NULL);
+	}
+	unsigned max = 0;
+	for (int i = 0; i < NTHREADS; i++) {
+		if (t[i])
+			T_EQ(thread_join(t[i]), 0);
+		T_EQ(w[i].errors, 0);
+		max = MAX(max, w[i].max_inflight);
+	}
+	test_diag("most requests seen in flight by a worker: %u", max);
+	/* A thread that starts I/O while the others wait sees theirs. */
+	T_CHECK(max >= 2);
+}
+
+/* ---- the asynchronous interface: depth, cookies, index wrap ------------------- */
+
+#define ASYNC_QD 32
+
+struct async {
+	struct vblk_req req[ASYNC_QD];
+	uint8_t *buf[ASYNC_QD];
+	volatile bool any;
+	unsigned ended;
+};
+
+static void async_end(struct vblk_req *r)
+{
+	struct async *a = r->arg;
+	a->ended++;
+	a->any = true;
+}
+
+TEST(virtio_blk_async_depth)
+{
+	struct blkdev *bd = writable_disk(0);
+	NEED_DISK(bd);
+	struct vblk *vb = vblk_from_blkdev(bd);
+	uint32_t ss = bd->sector_size;
+	uint64_t lba = lba_of(bd, 5 * MIB);
+	uint32_t count = ASYNC_QD * 4096 / ss;
+	uint8_t *data = malloc(ASYNC_QD * 4096);
+	blk_pattern_fill(data, lba, count, ss, 0x32);
+	T_EQ(blkdev_write(bd, lba, count, data), 0);
+
+	/* 32 reads of 4 KiB posted before one kick; each must come back in
+	 * its own buffer (completions are matched by cookie). */
+	struct async *a = calloc(1, sizeof(*a));
+	for (int i = 0; i < ASYNC_QD; i++) {
+		a->buf[i] = malloc(4096);
+		a->req[i] = (struct vblk_req){ .end = async_end, .arg = a };
+	}
+	unsigned peak = 0;
+	for (int i = 0; i < ASYNC_QD; i++) {
+		T_EQ(vblk_start(vb, &a->req[i], VIRTIO_BLK_T_IN,
+				(lba * ss + (uint64_t)i * 4096) / 512, a->buf[i], 4096), 0);
+		peak = MAX(peak, vblk_inflight(vb));
+	}
+	vblk_kick(vb);
+	for (int i = 0; i < ASYNC_QD; i++)
+		vblk_wait(vb, &a->req[i].done);
+	test_diag("peak in flight: %u", peak);
+	T_CHECK(peak >= 2);
+	T_EQ(a->ended, ASYNC_QD);
+	for (int i = 0; i < ASYNC_QD; i++) {
+		T_EQ(a->req[i].err, 0);
+		T_EQ(memcmp(a->buf[i], data + i * 4096, 4096), 0);
+		free(a->buf[i]);
+	}
+	free(a);
+	free(data);
+}
+
+/* More than 65536 requests: the 16-bit ring indices wrap on a real device.
+ * GET_ID requests keep it quick: the device answers them without I/O. */
+TEST(virtio_blk_wrap)
+{
+	struct blkdev *bd = vdisk(0);
+	NEED_DISK(bd);
+	if (!cmdline_get_bool("vblk.wrap", false)) {
+		test_skip("vblk.wrap=1 not given");
+		return;
+	}
+	struct vblk *vb = vblk_from_blkdev(bd);
+	enum { QD = 16, TOTAL = 70000 };
+	struct async *a = calloc(1, sizeof(*a));
+	bool busy[QD] = { false };
+	unsigned submitted = 0, finished = 0, errors = 0;
+	for (int i = 0; i < QD; i++) {
+		a->buf[i] = malloc(512);
+		a->req[i] = (struct vblk_req){ .end = async_end, .arg = a };
+	}
+	while (finished < TOTAL) {
+		for (int i = 0; i < QD; i++) {
+			if (busy[i] && a->req[i].done) {
+				busy[i] = false;
+				finished++;
+				errors += a->req[i].err != 0;
+			}
+			if (!busy[i] && submitted < TOTAL) {
+				if (vblk_start(vb, &a->req[i], VIRTIO_BLK_T_GET_ID, 0,
+					       a->buf[i], VIRTIO_BLK_ID_BYTES))
+					errors++;
+				busy[i] = true;
+				submitted++;
+			}
+		}
+		vblk_kick(vb);
+		a->any = false;
+		bool ready = false;
+		for (int i = 0; i < QD; i++)
+			ready |= busy[i] && a->req[i].done;
+		if (!ready && finished < TOTAL)
+			vblk_wait(vb, &a->any);
+	}
+	T_EQ(errors, 0);
+	T_EQ(finished, TOTAL);
+	for (int i = 0; i < QD; i++)
+		free(a->buf[i]);
+	free(a);
+}
+
+TEST(virtio_blk_get_id)
+{
+	struct blkdev *bd = vdisk(0);
+	NEED_DISK(bd);
+	char id[VIRTIO_BLK_ID_BYTES + 1];
+	int rc = vblk_get_id(vblk_from_blkdev(bd), id);
+	test_diag("%s: id \"%s\" (%d)", bd->name, id, rc);
+	const char *want = cmdline_get("vblk.serial");
+	if (want) {
+		T_EQ(rc, 0);
+		T_CHECK(!strcmp(id, want));
+	} else {
+		T_CHECK(rc == 0 || rc == -EOPNOTSUPP);
+	}
+}
