@@ -78,12 +78,14 @@ _start:
 	movl %eax, %gs
 	movl $boot_stack_top, %esp
 
-	/* Clear .bss: not every loader promises to. */
-	movl $__load_end, %edi
-	movl $__image_end, %ecx
-	subl %edi, %ecx
+	/* .bss arrives zeroed: Multiboot1 (bss_end_addr, §3.1.3), GRUB's and
+	 * QEMU's ELF loaders (PVH, Multiboot2) all clear it. Touching all of
+	 * it here would cost a page fault in the host per page for memory most
+	 * boots never use, so clear only the early page tables built below. */
+	movl $boot_pml4, %edi
+	movl $(6 * 4096 / 4), %ecx
 	xorl %eax, %eax
-	rep stosb
+	rep stosl
 
 	/* Long mode present? (CPUID 0x80000001 EDX bit 29) */
 	movl $0x80000000, %eax
