@@ -31,9 +31,10 @@ void x86_boot_main(uint32_t magic, uint32_t info)
 	boot_info.kernel_start = (uintptr_t)__image_start;
 	boot_info.kernel_end = (uintptr_t)__image_end;
 	/* Page 0 stays unmapped (NULL); the kernel image is in use. */
-	memmap_reserve(&memmap_boot, 0, 4096);
-	memmap_reserve(&memmap_boot, boot_info.kernel_start,
-		       boot_info.kernel_end - boot_info.kernel_start);
+	if (memmap_reserve(&memmap_boot, 0, 4096) < 0 ||
+	    memmap_reserve(&memmap_boot, boot_info.kernel_start,
+			   boot_info.kernel_end - boot_info.kernel_start) < 0)
+		panic("boot: memory map full; cannot reserve the kernel image");
 	if (memmap_normalize(&memmap_boot) < 0 || memmap_usable_total(&memmap_boot) == 0)
 		panic("boot: no usable memory in the boot memory map");
 	pmm_add_memmap(&memmap_boot, 0, LOW_4G);
