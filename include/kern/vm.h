@@ -19,4 +19,8 @@ void vm_stack_free(void *top, size_t size);
 /* Is [va, va+size) mapped (present) in the kernel's tables? */
 bool vm_is_mapped(uint64_t va, uint64_t size);
 
+/* Arch hook under vm_stack_alloc: unmap the RAM page at va (guard) or map
+ * it back as ordinary RAM. @return 0 or -ENOMEM (page tables). */
+int arch_vm_set_guard(uint64_t va, bool guard);
+
 #endif

@@ -239,37 +239,18 @@ bool vm_is_mapped(uint64_t va, uint64_t size)
 	return true;
 }
 
-static unsigned order_for(size_t bytes)
-{
-	unsigned o = 0;
-	while ((SZ_4K << o) < bytes)
-		o++;
-	return o;
-}
-
-void *vm_stack_alloc(size_t size)
+int arch_vm_set_guard(uint64_t va, bool guard)
 {
 	if (!root)
-		return NULL;
-	size = ALIGN_UP(size, SZ_4K);
-	unsigned order = order_for(size + SZ_4K);
-	uint8_t *base = page_alloc(order);
-	if (!base)
-		return NULL;
-	unmap_page((uintptr_t)base);
-	/* The guard is the block's lowest page, the stack right above it. */
-	return base + SZ_4K + size;
-}
-
-void vm_stack_free(void *top, size_t size)
-{
-	size = ALIGN_UP(size, SZ_4K);
-	unsigned order = order_for(size + SZ_4K);
-	uint8_t *base = (uint8_t *)top - size - SZ_4K;
-	uint64_t *e = walk((uintptr_t)base, false);
-	if (e) {
-		*e = (uintptr_t)base | PAGE_RAM;
-		tables_sync();
+		return -12;
+	if (guard) {
+		unmap_page(va);
+		return 0;
 	}
-	page_free(base, order);
+	uint64_t *e = walk(va, false);
+	if (!e)
+		return -12;
+	*e = va | PAGE_RAM;
+	tables_sync();
+	return 0;
 }

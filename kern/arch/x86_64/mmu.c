@@ -185,36 +185,12 @@ bool vm_is_mapped(uint64_t va, uint64_t size)
 	return true;
 }
 
-static unsigned order_for(size_t bytes)
+int arch_vm_set_guard(uint64_t va, bool guard)
 {
-	unsigned o = 0;
-	while ((SZ_4K << o) < bytes)
-		o++;
-	return o;
-}
-
-void *vm_stack_alloc(size_t size)
-{
-	size = ALIGN_UP(size, SZ_4K);
-	unsigned order = order_for(size + SZ_4K);
-	uint8_t *base = page_alloc(order);
-	if (!base)
-		return NULL;
-	unmap_page((uintptr_t)base);
-	/* The guard is the block's lowest page, the stack right above it
-	 * (pages past base + 4K + size, if the order rounded up, stay unused:
-	 * stack sizes of 2^n - 4K waste nothing). */
-	return base + SZ_4K + size;
-}
-
-void vm_stack_free(void *top, size_t size)
-{
-	size = ALIGN_UP(size, SZ_4K);
-	unsigned order = order_for(size + SZ_4K);
-	uint8_t *base = (uint8_t *)top - size - SZ_4K;
-	uint64_t *e = walk((uintptr_t)base, 0);
-	if (e)
-		*e = (uintptr_t)base | PTE_P | PTE_W | nx_bit;
-	invlpg((uintptr_t)base);
-	page_free(base, order);
+	uint64_t *e = walk(va, 0);
+	if (!e)
+		return -12;
+	*e = guard ? 0 : (va | PTE_P | PTE_W | nx_bit);
+	invlpg(va);
+	return 0;
 }
