@@ -207,6 +207,7 @@ static void wait_until(struct virtqueue *vq, wait_cond cond, const void *arg)
 
 static bool flag_set(struct virtqueue *vq, const void *arg)
 {
+	(void)vq;
 	return *(const volatile bool *)arg;
 }
 
