@@ -61,25 +61,23 @@ static int bind_virtio_mmio(const void *fdt, int node)
 	struct virtio_mmio_desc d = { .id = -1, .source = "dt" };
 	int rc = fdt_reg(fdt, node, 0, &d.base, &d.size);
 
-	if (rc) {
-		pr_warn("dtbus: %s: no usable reg (%d)\n", node_path(fdt, node, path, sizeof(path)),
-			rc);
-		return rc;
-	}
-	rc = dtbus_irq_line(fdt, node, 0, &d.level, &d.active_low);
-	if (rc >= 0) {
-		d.irq = (unsigned)rc;
+	if (rc)
+		return rc;      /* logged by the walk */
+	int irc = dtbus_irq_line(fdt, node, 0, &d.level, &d.active_low);
+	if (irc >= 0) {
+		d.irq = (unsigned)irc;
 		d.has_irq = true;
-	} else if (rc != -ENOENT) {
-		/* The device still works, polled. */
-		pr_warn("dtbus: %s: interrupt not usable (%d); the device will be polled\n",
-			node_path(fdt, node, path, sizeof(path)), rc);
 	}
 	rc = virtio_mmio_add(&d);
 	if (rc == 0)
 		dtbus_counts.virtio_mmio++;
 	else if (rc == -ENODEV)
 		dtbus_counts.virtio_empty++;
+	/* A device without a usable interrupt still works, polled; an
+	 * empty slot's interrupt is nobody's business. */
+	if (rc == 0 && irc < 0 && irc != -ENOENT)
+		pr_warn("dtbus: %s: interrupt not usable (%d); the device will be polled\n",
+			node_path(fdt, node, path, sizeof(path)), irc);
 	return rc == -ENODEV || rc == -EEXIST ? 0 : rc;
 }
 

@@ -189,12 +189,20 @@ static unsigned m_queue_max(struct virtio_dev *vdev, unsigned index)
 		return 0;
 	WR(vm, queue_sel, index);
 	uint32_t max = RD(vm, queue_num_max);
-	unsigned num = virtio_mmio_queue_size(max, 0);
+	/* The core takes a legacy device's size as it is, because legacy
+	 * PCI cannot change it; legacy MMIO can (QueueNum, §4.2.4), so
+	 * virtio.queue_size caps it here as the core caps modern ones. */
+	unsigned want = 0;
+	if (vm->version == 1) {
+		long long cap = cmdline_get_int("virtio.queue_size", 1024);
+		want = cap >= 1 && cap <= VRING_MAX_SIZE ? (unsigned)cap : 1024;
+	}
+	unsigned num = virtio_mmio_queue_size(max, want);
 
 	if (max && !num)
 		pr_err("virtio %s: queue %u: QueueNumMax %u is above %u\n", vdev->name,
 		       index, max, VRING_MAX_SIZE);
-	else if (max && num != max)
+	else if (max && !IS_POW2(max))
 		pr_warn("virtio %s: queue %u: QueueNumMax %u is not a power of two; using %u\n",
 			vdev->name, index, max, num);
 	return num;
