@@ -164,6 +164,7 @@ int vpci_legacy_init(struct virtio_pci *vp)
 	vp->io_bar = 0;
 	vp->vdev.ops = &vpci_legacy_ops;
 	vp->vdev.legacy = true;
+	vp->vdev.queue_size_fixed = true;
 	vp->vdev.transport = "pci-legacy";
 	return 0;
 }

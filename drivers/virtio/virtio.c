@@ -355,9 +355,10 @@ int virtio_find_vqs(struct virtio_dev *vdev, unsigned n, struct virtqueue **vqs,
 			pr_err("virtio %s: no queue %u\n", vdev->name, i);
 			return -ENOENT;
 		}
-		/* §4.1.4.3.2: a modern driver may pick a smaller size; a
-		 * legacy device's size is fixed. */
-		unsigned num = vdev->legacy ? max : pow2_floor(MIN(max, (unsigned)cap));
+		/* §4.1.4.3.2: a driver may pick a smaller size, unless the
+		 * transport can't say so (legacy PCI). */
+		unsigned num = vdev->queue_size_fixed ? max
+						      : pow2_floor(MIN(max, (unsigned)cap));
 		struct virtio_vq_priv *q = calloc(1, sizeof(*q));
 		struct virtqueue *vq = NULL;
 		int rc = q ? vq_create(&vq, (uint16_t)i, num, flags,

@@ -106,7 +106,7 @@ int virtio_config_write(struct virtio_dev *vdev, unsigned off, const void *buf,
 			   sizeof(((type *)0)->field))
 
 /* Create queues 0..n-1 (the size is the device's maximum, capped by
- * virtio.queue_size; legacy sizes are the device's). @return 0 with vqs[]
+ * virtio.queue_size; legacy PCI sizes are the device's). @return 0 with vqs[]
  * filled, -ENOENT (device has fewer queues), -ENOMEM, -EIO. */
 int virtio_find_vqs(struct virtio_dev *vdev, unsigned n, struct virtqueue **vqs,
 		    const struct virtio_vq_info *info);

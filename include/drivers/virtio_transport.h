@@ -59,6 +59,8 @@ struct virtio_dev {
 	const struct virtio_transport_ops *ops;
 	uint16_t id;                /* device type */
 	bool legacy;                /* legacy interface (§2.7.2, no VERSION_1) */
+	bool queue_size_fixed;      /* the driver can't pick a queue size (legacy
+				       PCI, §4.1.5.1.3.1): use queue_max as is */
 	char bus_id[16];            /* transport address, e.g. PCI "00:04.0" */
 	const char *transport;      /* "pci-modern", "pci-legacy", "mmio" */
 

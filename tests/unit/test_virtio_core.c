@@ -182,6 +182,7 @@ static struct fake *new_fake(bool legacy, uint64_t offered)
 	f->vdev.ops = &fake_ops;
 	f->vdev.id = 42;
 	f->vdev.legacy = legacy;
+	f->vdev.queue_size_fixed = legacy;
 	f->vdev.transport = "fake";
 	strcpy(f->vdev.bus_id, "f:0");
 	f->offered = offered;
