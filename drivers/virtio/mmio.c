@@ -286,6 +286,7 @@ static int m_intr_setup(struct virtio_dev *vdev, unsigned nvqs)
 {
 	struct virtio_mmio *vm = to_vm(vdev);
 
+	(void)nvqs;
 	/* One wired line per device for used buffers and configuration
 	 * changes alike (§4.2.2 InterruptStatus): the shared handler reads
 	 * the status to tell them apart. */
