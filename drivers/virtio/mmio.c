@@ -189,15 +189,10 @@ static unsigned m_queue_max(struct virtio_dev *vdev, unsigned index)
 		return 0;
 	WR(vm, queue_sel, index);
 	uint32_t max = RD(vm, queue_num_max);
-	/* The core takes a legacy device's size as it is, because legacy
-	 * PCI cannot change it; legacy MMIO can (QueueNum, §4.2.4), so
-	 * virtio.queue_size caps it here as the core caps modern ones. */
-	unsigned want = 0;
-	if (vm->version == 1) {
-		long long cap = cmdline_get_int("virtio.queue_size", 1024);
-		want = cap >= 1 && cap <= VRING_MAX_SIZE ? (unsigned)cap : 1024;
-	}
-	unsigned num = virtio_mmio_queue_size(max, want);
+	/* The core caps and rounds the size (virtio.queue_size); legacy
+	 * MMIO, unlike legacy PCI, lets the driver pick it (QueueNum, §4.2.4),
+	 * so queue_size_fixed stays false. */
+	unsigned num = virtio_mmio_queue_size(max, 0);
 
 	if (max && !num)
 		pr_err("virtio %s: queue %u: QueueNumMax %u is above %u\n", vdev->name,
@@ -403,6 +398,7 @@ int virtio_mmio_add(const struct virtio_mmio_desc *d)
 	vm->vdev.ops = &mmio_ops;
 	vm->vdev.id = (uint16_t)id;
 	vm->vdev.legacy = version == 1;
+	vm->vdev.queue_size_fixed = false;     /* QueueNum is ours to write */
 	vm->vdev.transport = version == 1 ? "mmio-legacy" : "mmio";
 	/* A bus id that is also a valid option key (virtio.mode.<id>). */
 	snprintf(vm->vdev.bus_id, sizeof(vm->vdev.bus_id), "mmio.%llx",
