@@ -5,6 +5,7 @@
  * re-armed from their own handler. Tolerances are generous: under TCG or
  * a loaded host the guest can stall for milliseconds. */
 #include <kern/test.h>
+#include <string.h>
 #include <kern/irq.h>
 #include <kern/time.h>
 #include <arch/barrier.h>
@@ -99,13 +100,24 @@ TEST(time_vs_reference)
 		return;
 	}
 	uint64_t a0 = time_ns(), r0 = rc.read(), b0 = time_ns();
-	uint64_t a1, r1, b1;
+	uint64_t a1, r1, b1, prev = b0, gap = 0;
 
 	do {
 		a1 = time_ns();
 		r1 = rc.read();
 		b1 = time_ns();
+		gap = MAX(gap, b1 - prev);
+		prev = b1;
 	} while (r1 - r0 < rc.hz * 30 / 1000 && a1 - a0 < 2 * NSEC_PER_SEC);
+	/* The PIT's 16-bit counter is extended by polling it at least every
+	 * 50 ms; a host that stalls the guest longer between two polls (a
+	 * loaded machine under nested virtualization) makes it lose whole
+	 * wraps, so the reference itself is wrong, not the clock. */
+	if (!strcmp(rc.name, "pit") && gap > 40 * NSEC_PER_MSEC) {
+		test_skip("guest stalled %llu ms between PIT polls: no trustworthy reference",
+			  (unsigned long long)(gap / NSEC_PER_MSEC));
+		return;
+	}
 	uint64_t ref_ns = mul_div_u64(r1 - r0, NSEC_PER_SEC, rc.hz);
 	uint64_t lo = a1 - b0, hi = b1 - a0;    /* time_ns() span bounds */
 	uint64_t slack = ref_ns / 20 + NSEC_PER_MSEC;
