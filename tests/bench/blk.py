@@ -33,7 +33,8 @@ def accel():
 def backend_args(name):
     # QEMU 7.2 syntax: a -blockdev node, then the device naming it.
     if name == 'null-co':
-        node = 'driver=null-co,node-name=disk0,size=1G'
+        # QEMU 7.2's null-co takes the size in bytes, no suffix.
+        node = 'driver=null-co,node-name=disk0,size=%d' % (1 << 30)
     else:
         node = ('driver=raw,node-name=disk0,file.driver=file,file.filename=%s,'
                 'file.aio=threads' % IMG)
@@ -60,8 +61,8 @@ def run_one(acc, backend, mode):
     cmd += ['-kernel', os.path.join(ROOT, 'build/x86_64/kernel.elf'),
             '-append', 'loglevel=4 virtio.mode=%s run="blkbench vda %d"' % (mode, SECS)]
     try:
-        out = subprocess.run(cmd, capture_output=True, text=True, stdin=subprocess.DEVNULL,
-                             timeout=60 + 8 * SECS).stdout
+        out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                             stdin=subprocess.DEVNULL, timeout=60 + 8 * SECS).stdout
     except subprocess.TimeoutExpired as e:
         out = (e.stdout or b'').decode('utf-8', 'replace') if isinstance(e.stdout, bytes) \
             else (e.stdout or '')
