@@ -80,9 +80,9 @@ static void m_reset(struct virtio_dev *vdev)
 	struct virtio_mmio *vm = to_vm(vdev);
 
 	WR(vm, status, 0);
-	/* §4.2.3.1 (and §2.4.1): the reset has finished once Status reads
-	 * back 0; a device that never gets there is not waited for forever
-	 * (the caller fails it when it also ignores everything else). */
+	/* §4.2.2.2: the reset has finished once Status reads back 0; a
+	 * device that never gets there is not waited for forever (the core
+	 * fails it when it also ignores everything else). */
 	for (int i = 0; i < 100000; i++) {
 		if (RD(vm, status) == 0)
 			return;
@@ -377,6 +377,8 @@ int virtio_mmio_add(const struct virtio_mmio_desc *d)
 	uint32_t magic = mmio_read32(regs + VIRTIO_MMIO_REG(magic));
 	uint32_t version = mmio_read32(regs + VIRTIO_MMIO_REG(version));
 	uint32_t id = mmio_read32(regs + VIRTIO_MMIO_REG(device_id));
+	/* §4.2.3.1.1: magic and version first; a device id of 0 means stop
+	 * here and touch no other register. */
 	int rc = virtio_mmio_check_ident(magic, version, id);
 	if (rc == -ENOENT)
 		return -ENODEV;     /* an empty slot: QEMU's virt has dozens */
@@ -485,7 +487,7 @@ static int virtio_mmio_init(void)
 		}
 	}
 	if (added)
-		pr_info("virtio-mmio: %d device(s) from the command line and ACPI\n", added);
+		pr_debug("virtio-mmio: %d device(s) from the command line and ACPI\n", added);
 	return 0;
 }
 INITCALL(INIT_BUS, virtio_mmio_init);
