@@ -209,12 +209,11 @@ static const void *dtb(void)
 
 TEST(dtbus_counts)
 {
-	const struct dtbus_stats *s = dtbus_stats();
-
 	if (!dtb()) {
 		test_skip("no device tree");
 		return;
 	}
+	const struct dtbus_stats *s = dtbus_stats();
 	test_diag("virtio-mmio %u, empty %u, pci hosts %u, bars %u, intx %u, fw_cfg %u, errors %u",
 		  s->virtio_mmio, s->virtio_empty, s->pci_hosts, s->pci_bars, s->pci_intx,
 		  s->fw_cfg, s->errors);
