@@ -111,6 +111,7 @@ bench: deps
 	$(MAKE) ARCH=x86_64 kernel
 	$(MAKE) ARCH=x86_64 GUEST_TESTS=0 kernel
 	$(MAKE) ARCH=aarch64 kernel
+	$(MAKE) ARCH=aarch64 GUEST_TESTS=0 kernel
 	tools/bench.py
 
 clean:

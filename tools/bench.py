@@ -106,8 +106,10 @@ def main():
     a = os.path.join(ROOT, 'build/aarch64')
     if os.path.exists(a + '/kernel.img'):
         floor = a + '/floor.img' if os.path.exists(a + '/floor.img') else None
-        bench_boot('aarch64', 'tcg', 'virt', a + '/kernel.img', floor, 'cortex-a72')
-        print('aarch64  image: %d bytes loaded' % image_size(a + '/kernel.elf'))
+        aprod = os.path.join(ROOT, 'build/aarch64-product')
+        bench_boot('aarch64', 'tcg', 'virt', aprod + '/kernel.img', floor, 'cortex-a72')
+        print('aarch64  image: %d bytes loaded; with the in-guest tests: %d bytes'
+              % (image_size(aprod + '/kernel.elf'), image_size(a + '/kernel.elf')))
     for extra in sorted(os.listdir(os.path.join(ROOT, 'tests/bench'))) if os.path.isdir(os.path.join(ROOT, 'tests/bench')) else []:
         path = os.path.join(ROOT, 'tests/bench', extra)
         if os.access(path, os.X_OK):
