@@ -3,6 +3,7 @@
 # `make run` boots it; `make test` builds and passes every test.
 
 ARCH ?= x86_64
+.DEFAULT_GOAL := all
 # GUEST_TESTS=0 leaves the in-guest tests out (the appliance image).
 GUEST_TESTS ?= 1
 BUILD ?= build/$(ARCH)$(if $(filter 0,$(GUEST_TESTS)),-product)

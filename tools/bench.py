@@ -97,7 +97,7 @@ def main():
         # Same probe as tests/run: some hosts need ARCH_CAPABILITIES off.
         r = subprocess.run(qemu('x86_64', 'kvm', 'q35', b + '/floor.elf', cpu='host'),
                            capture_output=True)
-        cpu = 'host' if r.returncode == 1 else 'host,-arch-capabilities'
+        cpu = 'host' if r.returncode == 85 else 'host,-arch-capabilities'
     prod = os.path.join(ROOT, 'build/x86_64-product')
     for machine in ('microvm', 'q35'):
         bench_boot('x86_64', acc, machine, prod + '/kernel-pvh.elf', b + '/floor.elf', cpu)
