@@ -2,6 +2,7 @@
 /* aarch64 implementations of include/kern/arch.h: leaving the VM (PSCI,
  * semihosting), idling and backtraces. The cycle counter is in timer.c. */
 #include <kern/arch.h>
+#include <kern/backtrace.h>
 #include <kern/cmdline.h>
 #include <kern/errno.h>
 #include <kern/printk.h>
@@ -160,31 +161,9 @@ void arch_idle(void)
 			     "msr daifset, #2" ::: "memory");
 }
 
-void a64_backtrace_from(uintptr_t fp, int depth);
-void a64_backtrace_from(uintptr_t fp, int depth)
-{
-	/* AAPCS64 frame records (§6.2.3): [fp] = caller's fp, [fp+8] = the
-	 * return address. Stop at a bad pointer instead of faulting inside
-	 * the fault handler. */
-	for (int n = 0; fp && n < 32; n++, depth++) {
-		if ((fp & 7) || !vm_is_mapped(fp, 16))
-			break;
-		uintptr_t ret = ((uintptr_t *)fp)[1];
-		uintptr_t next = ((uintptr_t *)fp)[0];
-		if (!ret)
-			break;
-		char sym[96];
-		ksyms_format(ret, sym, sizeof(sym));
-		kprintf("    #%d %016lx %s\n", depth, (unsigned long)ret, sym);
-		if (next <= fp)
-			break;
-		fp = next;
-	}
-}
-
 void arch_backtrace(uintptr_t fp)
 {
 	if (!fp)
 		fp = (uintptr_t)__builtin_frame_address(0);
-	a64_backtrace_from(fp, 0);
+	backtrace_frames(fp, 0);
 }

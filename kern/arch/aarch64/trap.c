@@ -9,12 +9,12 @@
  * thread that overflows into its guard page is still reported.
  */
 #include <kern/arch.h>
+#include <kern/backtrace.h>
 #include <kern/printk.h>
 #include <kern/ksyms.h>
 #include <arch/cpu.h>
 #include "a64.h"
 
-void a64_backtrace_from(uintptr_t fp, int depth);
 
 static const char *ec_name(unsigned ec)
 {
@@ -141,7 +141,7 @@ static __noreturn void fatal_exception(const struct a64_frame *f, unsigned long 
 	char sym[96];
 	ksyms_format(f->elr, sym, sizeof(sym));
 	kprintf("    #0 %016llx %s\n", (unsigned long long)f->elr, sym);
-	a64_backtrace_from(f->x[29], 1);
+	backtrace_frames(f->x[29], 1);
 	arch_exit(3);
 }
 

@@ -2,6 +2,7 @@
 /* x86_64 implementations of include/kern/arch.h: leaving the VM, idling,
  * the cycle counter and backtraces. */
 #include <kern/arch.h>
+#include <kern/backtrace.h>
 #include <kern/printk.h>
 #include <kern/ksyms.h>
 #include <kern/vm.h>
@@ -75,26 +76,5 @@ void arch_backtrace(uintptr_t fp)
 {
 	if (!fp)
 		fp = (uintptr_t)__builtin_frame_address(0);
-	/* Frame pointers: [fp] = caller's fp, [fp+8] = return address. Stop at
-	 * a bad pointer instead of faulting inside the fault handler. */
-	for (int depth = 0; fp && depth < 32; depth++) {
-		if ((fp & 7) || !vm_is_mapped(fp, 16))
-			break;
-		uintptr_t ret = ((uintptr_t *)fp)[1];
-		uintptr_t next = ((uintptr_t *)fp)[0];
-		if (!ret)
-			break;
-		char sym[96];
-		ksyms_format(ret, sym, sizeof(sym));
-		kprintf("    #%d %016lx %s\n", depth, (unsigned long)ret, sym);
-		if (next <= fp)
-			break;
-		fp = next;
-	}
-}
-
-/* Until the interrupt code provides it: report and ignore a stray vector. */
-__attribute__((weak)) void x86_irq_dispatch(unsigned vector)
-{
-	pr_warn("irq: unexpected vector %u\n", vector);
+	backtrace_frames(fp, 0);
 }
