@@ -12,7 +12,8 @@
  *  - INTx: the pin of each function is routed through "interrupt-map"
  *    (after the bridge swizzle of the PCI-to-PCI Bridge Architecture 1.2
  *    §9.1) to a GIC line, stored as the function's irq_line.
- * MSI-X needs nothing here: irq_alloc_msi finds the GIC's MSI frame. */
+ * MSI-X needs nothing here: irq_alloc_msi_dev finds the GIC's MSI frame or
+ * ITS (which maps the requester ID through this node's msi-map). */
 #include "dtbus_priv.h"
 #include <drivers/fdt.h>
 #include <drivers/pci.h>

@@ -138,7 +138,9 @@ int pci_msix_attach(struct pci_dev *d, unsigned entry, irq_handler_t fn, void *a
 	entry_set_mask(d, entry, true);
 	release_vector(d, entry);
 	struct msi_msg msg;
-	int vec = irq_alloc_msi(fn, arg, &msg);
+	/* The requester ID (PCIe 6.0 §2.2.6.2): the ITS maps by it. */
+	uint32_t rid = ((uint32_t)d->bus << 8) | ((uint32_t)d->dev << 3) | d->fn;
+	int vec = irq_alloc_msi_dev(rid, fn, arg, &msg);
 	if (vec < 0)
 		return vec;
 	msix_vec[slot].d = d;

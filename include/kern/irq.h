@@ -18,6 +18,12 @@ struct msi_msg {
 /* Allocate a free vector for a message-signalled source and attach fn.
  * @return the vector (>= 0) or -ENOSPC. */
 int irq_alloc_msi(irq_handler_t fn, void *arg, struct msi_msg *msg);
+/* The same for a message written by a known device: requester_id is its
+ * PCI requester ID (bus << 8 | dev << 3 | fn), which an interrupt
+ * translator (the GICv3 ITS) needs; where none is needed it is ignored.
+ * @return the vector (>= 0) or -ENOSPC, -ENODEV (no MSIs for it). */
+int irq_alloc_msi_dev(uint32_t requester_id, irq_handler_t fn, void *arg,
+		      struct msi_msg *msg);
 /* Route a wired interrupt (ISA IRQ or GSI on x86 through the IOAPIC, SPI on
  * the GIC) to fn. level/active_low describe the line.
  * @return the vector/intid used, or -errno. */

@@ -11,11 +11,13 @@
  *
  * A wired line has a short chain of handlers so that PCI INTx lines, which
  * are shared and level-triggered, can carry several devices; irq_free
- * detaches every handler of the INTID. The GICv3 ITS is not driven: its
- * MSIs need the writer's DeviceID, which irq_alloc_msi is not told, so
- * with only an ITS irq_alloc_msi says -ENODEV and devices use wired lines.
+ * detaches every handler of the INTID. On GICv3 with an ITS (and no v2m
+ * frame) MSIs are LPIs set up by gicv3_its.c; the ITS needs the writer's
+ * DeviceID, so only irq_alloc_msi_dev can allocate them and irq_alloc_msi
+ * says -ENODEV.
  */
 #include <kern/boot.h>
+#include <kern/cmdline.h>
 #include <kern/errno.h>
 #include <kern/init.h>
 #include <kern/irq.h>
@@ -28,6 +30,8 @@
 #include <arch/irq.h>
 #include "a64.h"
 #include "gic.h"
+
+CMDLINE_OPT(gic_its, "gic.its", "use the GICv3 ITS for MSIs (default on; off: INTx)");
 
 #define HANDLERS_PER_LINE 4
 
@@ -92,6 +96,8 @@ bool irq_enabled(void)
 
 uint64_t irq_count(int vector)
 {
+	if (vector >= GIC_LPI_BASE)
+		return gicv3_its_count(vector);
 	if (vector < 0 || vector >= GIC_MAX_INTID)
 		return 0;
 	return READ_ONCE(counts[vector]);
@@ -227,8 +233,12 @@ int gic_setup(void)
 	fdt_for_each_compatible(fdt, f, "arm,gic-v2m-frame")
 		if (fdt_node_enabled(fdt, f) && v2m_probe(fdt, f) == 0)
 			break;
-	if (!v2m.count && fdt_next_compatible(fdt, -1, "arm,gic-v3-its") >= 0)
-		pr_info("gic: the ITS is not supported; no MSIs\n");
+	if (!v2m.count && v == 3 && fdt_next_compatible(fdt, -1, "arm,gic-v3-its") >= 0) {
+		if (!cmdline_get_bool("gic.its", true))
+			pr_info("gic: ITS not used (gic.its=off); no MSIs\n");
+		else if (gicv3_its_probe(fdt, node) != 0)
+			pr_warn("gic: ITS not usable; no MSIs, devices use INTx\n");
+	}
 	pr_info("gic: %s, %u interrupt lines\n", ops->name, nlines);
 	return 0;
 }
@@ -254,7 +264,7 @@ unsigned gic_num_lines(void)
 
 const char *gic_msi_name(void)
 {
-	return v2m.count ? "GICv2m" : "none";
+	return v2m.count ? "GICv2m" : gicv3_its_ready() ? "ITS" : "none";
 }
 
 /* --- dispatch -------------------------------------------------------- */
@@ -269,6 +279,13 @@ void gic_handle_irq(void)
 		uint32_t iar = ops->ack();
 		uint32_t intid = ops->iar_intid(iar);
 
+		/* LPIs (GICv3 §5.1): edge-like, no active state; EOI
+		 * drops the priority as for the others. */
+		if (intid >= GIC_LPI_BASE) {
+			gicv3_its_dispatch(intid);
+			ops->eoi(iar);
+			continue;
+		}
 		if (intid >= GIC_MAX_INTID)
 			return;         /* 1020..1023: none (spurious) */
 		counts[intid]++;
@@ -376,8 +393,27 @@ int irq_alloc_msi(irq_handler_t fn, void *arg, struct msi_msg *msg)
 	return rc;
 }
 
+int irq_alloc_msi_dev(uint32_t requester_id, irq_handler_t fn, void *arg,
+		      struct msi_msg *msg)
+{
+	if (!fn || !msg)
+		return -EINVAL;
+	int rc = gic_setup();
+
+	if (rc)
+		return rc;
+	/* A v2m frame takes writes from anyone: the ID does not matter. */
+	if (v2m.count)
+		return irq_alloc_msi(fn, arg, msg);
+	return gicv3_its_alloc(requester_id, fn, arg, msg);
+}
+
 void irq_free(int vector)
 {
+	if (vector >= GIC_LPI_BASE) {
+		gicv3_its_free(vector);
+		return;
+	}
 	if (!ops || vector < 0 || vector >= (int)nlines)
 		return;
 	unsigned long flags = irq_save();
@@ -455,6 +491,8 @@ static int cmd_irq(int argc, char **argv)
 			!lines[i].used ? "" : lines[i].msi ? " MSI" :
 			lines[i].level ? " level" : " edge");
 	}
+	if (gicv3_its_ready())
+		gicv3_its_list();
 	return 0;
 }
 SHELL_CMD("irq", "irq - interrupt lines in use and their counts", cmd_irq);

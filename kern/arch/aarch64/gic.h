@@ -7,6 +7,7 @@
 #define A64_GIC_H
 
 #include <kern/compiler.h>
+#include <kern/irq.h>
 
 /* Distributor register offsets, the same in GICv2 (IHI 0048B §4.3) and
  * GICv3 (IHI 0069H §12.9); the per-CPU banks (SGIs and PPIs, INTIDs 0-31)
@@ -51,6 +52,29 @@ int gicv2_probe(const void *fdt, int node, const struct gic_ops **ops,
 		unsigned *nlines);
 int gicv3_probe(const void *fdt, int node, const struct gic_ops **ops,
 		unsigned *nlines);
+
+/* gicv3.c: the distributor and this CPU's redistributor (RD_base), both
+ * mapped at their physical addresses; NULL before gicv3_probe. */
+uint8_t *gicv3_dist(void);
+uint8_t *gicv3_rd(void);
+
+/* GICv3 ITS (gicv3_its.c): LPIs and MSIs. INTIDs from GIC_LPI_BASE. */
+#define GIC_LPI_BASE 8192
+/* Find the ITS under the GICv3 node, enable LPIs in our redistributor and
+ * set the ITS up. @return 0 or -errno (then MSIs are not available). */
+int gicv3_its_probe(const void *fdt, int gic_node);
+/* Usable: probed, and has not misbehaved since. */
+bool gicv3_its_ready(void);
+/* An LPI for EventID n of the device with requester ID rid, handler fn.
+ * @return the INTID, or -ENODEV (no usable ITS / not mapped), -ENOSPC. */
+int gicv3_its_alloc(uint32_t rid, irq_handler_t fn, void *arg, struct msi_msg *msg);
+/* Unmap and forget an LPI from gicv3_its_alloc; others ignored. */
+void gicv3_its_free(int vector);
+/* Count and run the handler of an acknowledged LPI. */
+void gicv3_its_dispatch(uint32_t intid);
+uint64_t gicv3_its_count(int vector);
+/* The shell's irq listing, LPI part. */
+void gicv3_its_list(void);
 
 /* Shared helpers over a distributor or redistributor frame. */
 void gic_dist_init_spis(uint8_t *dist, unsigned nlines, bool group1);

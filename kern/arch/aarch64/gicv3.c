@@ -119,6 +119,16 @@ static void v3_sgi_self(unsigned intid)
 	icc_write(ICC_SGI1R_EL1, v);
 }
 
+uint8_t *gicv3_dist(void)
+{
+	return dist;
+}
+
+uint8_t *gicv3_rd(void)
+{
+	return rd;
+}
+
 static const struct gic_ops v3_ops = {
 	.name = "GICv3",
 	.ack = v3_ack,

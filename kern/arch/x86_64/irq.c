@@ -155,6 +155,14 @@ int irq_alloc_msi(irq_handler_t fn, void *arg, struct msi_msg *msg)
 	return v;
 }
 
+/* The local APIC takes MSIs from any device: the requester ID is unused. */
+int irq_alloc_msi_dev(uint32_t requester_id, irq_handler_t fn, void *arg,
+		      struct msi_msg *msg)
+{
+	(void)requester_id;
+	return irq_alloc_msi(fn, arg, msg);
+}
+
 /* An ISA IRQ (0..15) goes through the MADT's interrupt source overrides;
  * where an override states polarity or trigger, the firmware knows the
  * wiring better than the caller. Lines >= 16 are GSIs as they are. */
