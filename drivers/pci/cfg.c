@@ -246,27 +246,6 @@ const char *pci_cfg_method(const struct pci_dev *d)
 
 /* --- roots -------------------------------------------------------------- */
 
-/* Does [lo, lo+len) overlap RAM? A window there would make enumeration read
- * memory as config space and BAR sizing write all-ones into it. E820 may call
- * the real window "reserved" (PCI Firmware 3.3 §4.1.2), so only memory that
- * is certainly RAM counts: usable, ACPI, NVS, and the kernel image (which
- * boot reserved out of usable). */
-static bool overlaps_ram(uint64_t lo, uint64_t len)
-{
-	uint64_t hi = lo + len - 1;
-	if (boot_info.kernel_end > boot_info.kernel_start &&
-	    lo < boot_info.kernel_end && hi >= boot_info.kernel_start)
-		return true;
-	for (uint32_t i = 0; i < memmap_boot.count && i < MEMMAP_MAX; i++) {
-		const struct mem_range *r = &memmap_boot.r[i];
-		if (r->type != MEM_USABLE && r->type != MEM_ACPI && r->type != MEM_NVS)
-			continue;
-		if (r->size && lo <= r->base + r->size - 1 && hi >= r->base)
-			return true;
-	}
-	return false;
-}
-
 int pci_ecam_register(uint64_t base, uint16_t seg, uint8_t bus_start, uint8_t bus_end)
 {
 	uint64_t lo = base + ((uint64_t)bus_start << 20);
@@ -277,7 +256,7 @@ int pci_ecam_register(uint64_t base, uint16_t seg, uint8_t bus_start, uint8_t bu
 	 * the same segment. */
 	if (bus_end < bus_start || (base & (ECAM_BUS_SIZE - 1)) || lo == 0 ||
 	    lo < base || lo + len - 1 < lo || lo + len > (1ull << 52) ||
-	    overlaps_ram(lo, len)) {
+	    boot_range_is_ram(lo, len)) {
 		pr_warn("pci: ECAM seg %u bus %02x-%02x at %#llx: bad window, ignored\n",
 			seg, bus_start, bus_end, (unsigned long long)base);
 		return -EINVAL;

@@ -319,27 +319,6 @@ static const struct virtio_transport_ops mmio_ops = {
 
 /* ---- adding devices ---------------------------------------------------------------- */
 
-/* Does [lo, lo+len) touch RAM or the kernel? Mapping RAM as a device and
- * writing 0 to its "Status" would corrupt memory; a lying command line or
- * table must not get us there. */
-static bool overlaps_ram(uint64_t lo, uint64_t len)
-{
-	uint64_t hi = lo + len - 1;
-
-	if (boot_info.kernel_end > boot_info.kernel_start &&
-	    lo < boot_info.kernel_end && hi >= boot_info.kernel_start)
-		return true;
-	for (uint32_t i = 0; i < memmap_boot.count && i < MEMMAP_MAX; i++) {
-		const struct mem_range *r = &memmap_boot.r[i];
-
-		if (r->type != MEM_USABLE && r->type != MEM_ACPI && r->type != MEM_NVS)
-			continue;
-		if (r->size && lo <= r->base + r->size - 1 && hi >= r->base)
-			return true;
-	}
-	return false;
-}
-
 int virtio_mmio_add(const struct virtio_mmio_desc *d)
 {
 	const char *src = d->source ? d->source : "?";
@@ -351,7 +330,7 @@ int virtio_mmio_add(const struct virtio_mmio_desc *d)
 			(unsigned long long)d->base, (unsigned long long)d->size, d->irq);
 		return -EINVAL;
 	}
-	if (overlaps_ram(d->base, d->size)) {
+	if (boot_range_is_ram(d->base, d->size)) {
 		pr_warn("virtio-mmio: %s: window %#llx+%#llx overlaps RAM or the kernel; ignored\n",
 			src, (unsigned long long)d->base, (unsigned long long)d->size);
 		return -EINVAL;

@@ -15,6 +15,13 @@ struct boot_info {
 
 extern struct boot_info boot_info;
 
+/* Does [base, base+len) touch RAM (usable, ACPI or NVS in the boot memory
+ * map) or the kernel image? A device window that a table or command line
+ * names there is a lie: mapping it as a device and writing to it would
+ * corrupt memory. Only memory that is certainly RAM counts, since E820 may
+ * call a real device window "reserved" (PCI Firmware 3.3 §4.1.2). */
+bool boot_range_is_ram(uint64_t base, uint64_t len);
+
 /* Record a boot phase with the cycle counter; `boot: ready` prints them. */
 void boot_stamp(const char *phase);
 

@@ -5,5 +5,5 @@
 UNIT_TESTS += virtio_mmio virtio_mmio_regs virtio_mmio_dtbus
 UNIT_SRCS_virtio_mmio := tests/unit/test_virtio_mmio.c drivers/virtio/mmio_parse.c
 UNIT_SRCS_virtio_mmio_regs := tests/unit/test_virtio_mmio_regs.c drivers/virtio/mmio.c \
-	drivers/virtio/mmio_parse.c
+	drivers/virtio/mmio_parse.c kern/ram_range.c
 UNIT_SRCS_virtio_mmio_dtbus := tests/unit/test_virtio_mmio_dtbus.c drivers/dtbus/pci_alloc.c
