@@ -79,16 +79,7 @@ static void m_reset(struct virtio_dev *vdev)
 {
 	struct virtio_mmio *vm = to_vm(vdev);
 
-	WR(vm, status, 0);
-	/* §4.2.2.2: the reset has finished once Status reads back 0; a
-	 * device that never gets there is not waited for forever (the core
-	 * fails it when it also ignores everything else). */
-	for (int i = 0; i < 100000; i++) {
-		if (RD(vm, status) == 0)
-			return;
-		udelay(10);
-	}
-	pr_err("virtio %s: device does not finish its reset\n", vdev->name);
+	WR(vm, status, 0);      /* the core waits for it to finish */
 }
 
 static uint64_t m_get_features(struct virtio_dev *vdev)

@@ -29,11 +29,9 @@ static void l_set_status(struct virtio_dev *vdev, uint8_t s)
 
 static void l_reset(struct virtio_dev *vdev)
 {
-	/* Legacy devices reset synchronously on the write; the read makes
-	 * sure it has reached the device (§4.1.4.8 legacy interface). */
+	/* Legacy devices reset synchronously on the write (§4.1.4.8); the
+	 * core's read-back of the status confirms it reached the device. */
 	l_set_status(vdev, 0);
-	if (l_get_status(vdev) != 0)
-		pr_err("virtio %s: device does not finish its reset\n", vdev->name);
 }
 
 static uint64_t l_get_features(struct virtio_dev *vdev)

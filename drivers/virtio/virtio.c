@@ -101,6 +101,21 @@ int virtio_config_write(struct virtio_dev *vdev, unsigned off, const void *buf,
 	return vdev->ops->config_write(vdev, off, buf, len);
 }
 
+/* Reset and wait for it to finish: the status reads back 0 (§2.4;
+ * §4.1.4.3.2 and §4.2.2.2 say so for PCI and MMIO, and a legacy device is
+ * done at once). A device that never gets there is not waited for forever;
+ * the caller fails it when it ignores everything else too. */
+static void virtio_reset(struct virtio_dev *vdev)
+{
+	vdev->ops->reset(vdev);
+	for (int i = 0; i < 100000; i++) {
+		if (vdev->ops->get_status(vdev) == 0)
+			return;
+		udelay(10);
+	}
+	pr_err("virtio %s: device does not finish its reset\n", vdev->name);
+}
+
 /* ---- failing a device ----------------------------------------------------- */
 
 void virtio_dev_fail(struct virtio_dev *vdev, const char *why)
@@ -115,7 +130,7 @@ void virtio_dev_fail(struct virtio_dev *vdev, const char *why)
 	       vdev->name, why);
 	/* §2.4: after a reset the device no longer touches the rings or the
 	 * buffers, so handing the buffers back to their owners is safe. */
-	vdev->ops->reset(vdev);
+	virtio_reset(vdev);
 	vdev->ops->set_status(vdev, VIRTIO_STATUS_FAILED);
 	for (unsigned i = 0; i < vdev->nvqs; i++) {
 		struct virtqueue *vq = vdev->vqs[i];
@@ -497,7 +512,7 @@ int virtio_dev_register(struct virtio_dev *vdev)
 	*dev_tail = vdev;
 	dev_tail = &vdev->next;
 	/* §3.1.1 steps 1-2: reset, then say we noticed it. */
-	vdev->ops->reset(vdev);
+	virtio_reset(vdev);
 	status_add(vdev, VIRTIO_STATUS_ACKNOWLEDGE);
 	if (drivers_ready)
 		bind(vdev);

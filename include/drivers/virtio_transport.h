@@ -12,9 +12,9 @@
 #include <drivers/virtio.h>
 
 struct virtio_transport_ops {
-	/* Write 0 to the status and wait (bounded) until the device reads
-	 * back 0 (§2.4, §4.1.4.3.2): afterwards it no longer touches the
-	 * queues. */
+	/* Start a device reset (write 0 to the status, §2.4). The core then
+	 * waits, bounded, until the status reads back 0 (§4.1.4.3.2,
+	 * §4.2.2.2): only after that does the device leave the queues alone. */
 	void (*reset)(struct virtio_dev *vdev);
 	uint8_t (*get_status)(struct virtio_dev *vdev);
 	void (*set_status)(struct virtio_dev *vdev, uint8_t status);
