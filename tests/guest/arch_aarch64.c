@@ -152,25 +152,6 @@ TEST(boot_aarch64_psci)
 	test_diag("PSCI %d.%d", v >> 16, v & 0xffff);
 }
 
-TEST(irq_gic_save_restore)
-{
-	irq_enable();
-	T_CHECK(irq_enabled());
-	unsigned long f1 = irq_save();
-
-	T_CHECK(!irq_enabled());
-	unsigned long f2 = irq_save();
-
-	T_CHECK(!irq_enabled());
-	irq_restore(f2);
-	T_CHECK(!irq_enabled());        /* inner restore keeps them off */
-	irq_restore(f1);
-	T_CHECK(irq_enabled());
-	irq_disable();
-	T_CHECK(!irq_enabled());
-	irq_enable();
-}
-
 TEST(irq_gic_sgi)
 {
 	T_CHECK(gic_version() == 2 || gic_version() == 3);

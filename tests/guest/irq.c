@@ -2,12 +2,32 @@
 /* In-guest tests of the interrupt code: the enable state, vector
  * allocation and MSI messages, self-IPIs through the LAPIC, IOAPIC routing
  * of real ISA devices (the RTC on IRQ 8 and the PIT on IRQ 0, which the
- * MADT overrides to GSI 2), and x2APIC use. x86_64 only for now. */
+ * MADT overrides to GSI 2), and x2APIC use. All but irq_save_restore are x86_64 only. */
 #include <kern/test.h>
 #include <kern/irq.h>
 #include <kern/errno.h>
 #include <kern/time.h>
 #include <arch/barrier.h>
+
+/* The enable-state API is the same on every arch. */
+TEST(irq_save_restore)
+{
+	irq_enable();
+	T_CHECK(irq_enabled());
+	unsigned long f1 = irq_save();
+
+	T_CHECK(!irq_enabled());
+	unsigned long f2 = irq_save();
+
+	T_CHECK(!irq_enabled());
+	irq_restore(f2);
+	T_CHECK(!irq_enabled());        /* inner restore keeps them off */
+	irq_restore(f1);
+	T_CHECK(irq_enabled());
+	irq_disable();
+	T_CHECK(!irq_enabled());
+	irq_enable();
+}
 
 #ifdef __x86_64__
 #include <arch/apic.h>
@@ -35,25 +55,6 @@ static bool wait_for(volatile unsigned *v, unsigned want, unsigned ms)
 	while (*v < want && time_ns() < end)
 		cpu_relax();
 	return *v >= want;
-}
-
-TEST(irq_save_restore)
-{
-	irq_enable();
-	T_CHECK(irq_enabled());
-	unsigned long f1 = irq_save();
-
-	T_CHECK(!irq_enabled());
-	unsigned long f2 = irq_save();
-
-	T_CHECK(!irq_enabled());
-	irq_restore(f2);
-	T_CHECK(!irq_enabled());        /* inner restore keeps them off */
-	irq_restore(f1);
-	T_CHECK(irq_enabled());
-	irq_disable();
-	T_CHECK(!irq_enabled());
-	irq_enable();
 }
 
 TEST(irq_msi_message)
