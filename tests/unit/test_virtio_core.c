@@ -52,6 +52,7 @@ void waitq_wake_all(struct waitq *wq) { (void)wq; n_wakes++; }
 /* Nothing else can run: a sleeper always "times out". */
 int waitq_sleep_locked(struct waitq *wq, uint64_t ns) { (void)wq; (void)ns; n_sleeps++; return -ETIMEDOUT; }
 void thread_yield(void) {}
+void udelay(uint64_t us) { (void)us; }
 
 static const char *opt_mode;
 const char *cmdline_get(const char *key)

@@ -5,3 +5,5 @@ UNIT_TESTS += virtio_core
 UNIT_SRCS_virtio_core := tests/unit/test_virtio_core.c drivers/virtio/virtqueue.c
 UNIT_CFLAGS_virtio_core := -D__virtiodrivers_start=__start_vdrv_test \
 	-D__virtiodrivers_end=__stop_vdrv_test
+# The test #includes the core, so a change there rebuilds it.
+build/unit/virtio_core: drivers/virtio/virtio.c
