@@ -192,16 +192,27 @@ void virtio_poll(struct virtqueue *vq)
 
 typedef bool (*wait_cond)(struct virtqueue *vq, const void *arg);
 
-/* Wait until cond holds or the device fails. Poll mode spins on the used
- * ring, letting other threads run between looks; irq mode sleeps until the
- * queue's interrupt (or a slice passes). */
+/* Wait until cond holds or the device fails.
+ *
+ * The rule for device waits (drivers/virtio/README.md, "Waiting"): a thread
+ * waiting for a device never keeps the CPU from other runnable threads.
+ * Irq mode sleeps until the queue's interrupt (or a slice passes). Poll
+ * mode gives up the CPU before every look at the used ring, the first one
+ * included: on one CPU with a cooperative scheduler a device is usually
+ * not done yet right after the kick, and the other threads get their turn
+ * (and their requests in) while it works, instead of only when this thread
+ * happens to find its request unfinished. When nothing else is runnable
+ * thread_yield returns at once and this is a plain spin on the ring. */
 static void wait_until(struct virtqueue *vq, wait_cond cond, const void *arg)
 {
 	struct virtio_vq_priv *q = vq->owner;
 	struct virtio_dev *vdev = q->vdev;
 	unsigned spins = 0;
-	unsigned long flags = irq_save();
+	unsigned long flags;
 
+	if (vdev->poll)
+		thread_yield();
+	flags = irq_save();
 	for (;;) {
 		drain(vq);
 		if (cond(vq, arg) || vdev->broken)
