@@ -4,6 +4,7 @@
  * kern/cmdline_parse.c; this file adds the kernel's storage, its log and
  * the list of declared options (the .cmdlineopts section). */
 #include <kern/cmdline.h>
+#include <kern/errno.h>
 #include <kern/printk.h>
 #include <stdarg.h>
 #include "cmdline_parse.h"
@@ -80,4 +81,32 @@ bool cmdline_get_bool(const char *key, bool def)
 const char *cmdline_raw(void)
 {
 	return raw;
+}
+
+long long cmdline_get_range(const char *key, long long min, long long max,
+			    long long def)
+{
+	const char *v = cmdline_get(key);
+	long long x;
+	int rc;
+
+	if (!v)
+		return def;
+	rc = cmdline_str_to_ll(v, &x);
+	if (rc == -EINVAL) {
+		pr_warn("cmdline: %s=%.40s is not a number; using %lld\n",
+			key, v, def);
+		return def;
+	}
+	/* An overflow is out of range too, on the side of its sign. */
+	if (rc == -ERANGE)
+		x = v[0] == '-' ? min : max;
+	if (rc == -ERANGE || x < min || x > max) {
+		long long use = x < min ? min : max;
+
+		pr_warn("cmdline: %s=%.40s is outside %lld..%lld; using %lld\n",
+			key, v, min, max, use);
+		return use;
+	}
+	return x;
 }

@@ -153,9 +153,8 @@ int cmdline_table_parse(struct cmdline_table *t, const char *s,
 
 		int at = find(t, key);
 		if (at >= 0) {
-			warn(ctx, "cmdline: '%s' given more than once; the last "
-			     "value wins\n", excerpt(ex, key, strlen(key)));
 			t->kv[at].val = val;
+			t->kv[at].count++;
 			continue;
 		}
 		if (full) {
@@ -172,6 +171,7 @@ int cmdline_table_parse(struct cmdline_table *t, const char *s,
 		}
 		t->kv[t->n].key = key;
 		t->kv[t->n].val = val;
+		t->kv[t->n].count = 1;
 		t->n++;
 	}
 	return t->n;
@@ -184,6 +184,20 @@ const char *cmdline_table_get(const struct cmdline_table *t, const char *key)
 	return i >= 0 ? t->kv[i].val : NULL;
 }
 
+/* Does opt declare key: the same key, or a family "p.*" and key is "p."
+ * followed by at least one more character? */
+static bool opt_matches(const struct cmdline_opt *opt, const char *key)
+{
+	size_t n;
+
+	if (!opt->key)
+		return false;
+	n = strlen(opt->key);
+	if (n >= 2 && opt->key[n - 1] == '*' && opt->key[n - 2] == '.')
+		return strncmp(opt->key, key, n - 1) == 0 && key[n - 1] != '\0';
+	return strcmp(opt->key, key) == 0;
+}
+
 int cmdline_table_check(const struct cmdline_table *t,
 			const struct cmdline_opt *opts, size_t nopts,
 			cmdline_warn_fn warn, void *ctx)
@@ -191,18 +205,22 @@ int cmdline_table_check(const struct cmdline_table *t,
 	char ex[EXCERPT + 4];
 	int unknown = 0;
 
-	/* Keys in t are distinct (repeats were merged), so each unknown key
-	 * is warned about exactly once. */
+	/* Keys in t are distinct (repeats were merged), so each key is
+	 * warned about at most once. */
 	for (int i = 0; i < t->n; i++) {
+		const char *key = t->kv[i].key;
 		size_t j;
 
 		for (j = 0; j < nopts; j++)
-			if (opts[j].key && strcmp(opts[j].key, t->kv[i].key) == 0)
+			if (opt_matches(&opts[j], key))
 				break;
 		if (j == nopts) {
 			warn(ctx, "cmdline: unknown option '%s' ignored\n",
-			     excerpt(ex, t->kv[i].key, strlen(t->kv[i].key)));
+			     excerpt(ex, key, strlen(key)));
 			unknown++;
+		} else if (t->kv[i].count > 1 && !(opts[j].flags & CMDLINE_F_MULTI)) {
+			warn(ctx, "cmdline: '%s' given %u times; the last value "
+			     "wins\n", excerpt(ex, key, strlen(key)), t->kv[i].count);
 		}
 	}
 	return unknown;

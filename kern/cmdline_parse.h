@@ -18,7 +18,8 @@ typedef void (*cmdline_warn_fn)(void *ctx, const char *fmt, ...) __printf(2, 3);
 
 struct cmdline_kv {
 	const char *key;
-	const char *val;        /* "" for a bare key */
+	const char *val;        /* "" for a bare key; the last one given */
+	unsigned count;         /* times the key was given */
 };
 
 struct cmdline_table {
@@ -32,12 +33,16 @@ struct cmdline_table {
 
 /* Parse s (at most CMDLINE_MAX bytes of it) into t, replacing what t held.
  * Malformed words are warned about and dropped; a repeated key keeps its
- * last value. @return the number of distinct options kept. */
+ * last value and counts the repeats (cmdline_table_check warns about them,
+ * since only it knows which options take several values).
+ * @return the number of distinct options kept. */
 int cmdline_table_parse(struct cmdline_table *t, const char *s,
 			cmdline_warn_fn warn, void *ctx);
 /* The value of key in t, "" for a bare key, NULL when absent. */
 const char *cmdline_table_get(const struct cmdline_table *t, const char *key);
-/* Warn once for each key of t that no entry of opts declares.
+/* Warn once for each key of t that no entry of opts declares (an entry
+ * "a.b.*" declares every key that starts with "a.b." and goes on), and once
+ * for each repeated key not declared CMDLINE_F_MULTI.
  * @return the number of unknown keys. */
 int cmdline_table_check(const struct cmdline_table *t,
 			const struct cmdline_opt *opts, size_t nopts,

@@ -21,7 +21,7 @@ void kmain(void);
 void kmain(void)
 {
 	cmdline_parse(boot_info.cmdline);
-	printk_loglevel = (int)cmdline_get_int("loglevel", LOG_INFO);
+	printk_loglevel = (int)cmdline_get_range("loglevel", 0, LOG_DEBUG, LOG_INFO);
 	kprintf("unikernel: booted via %s, command line \"%s\"\n",
 		boot_info.protocol, boot_info.cmdline);
 

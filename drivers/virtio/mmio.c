@@ -23,8 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-CMDLINE_OPT(virtio_mmio_device, "virtio_mmio.device",
-	    "<size>@<base>:<irq>[:<id>]: a virtio-mmio device (may repeat; QEMU microvm adds them)");
+CMDLINE_OPT_FLAGS(virtio_mmio_device, "virtio_mmio.device",
+		  "<size>@<base>:<irq>[:<id>]: a virtio-mmio device (may repeat; QEMU microvm adds them)",
+		  CMDLINE_F_MULTI);
 CMDLINE_OPT(virtio_mmio_acpi, "virtio_mmio.acpi",
 	    "0: don't look for virtio-mmio devices (LNRO0005) in the ACPI DSDT");
 

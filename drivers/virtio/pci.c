@@ -19,6 +19,8 @@
 CMDLINE_OPT(virtio_legacy, "virtio.legacy",
 	    "1: use the legacy interface of transitional virtio-pci devices "
 	    "(per function: virtio.legacy.00.04.0=1)");
+CMDLINE_OPT(virtio_legacy_fn, "virtio.legacy.*",
+	    "1: the same for one function, by bus address (virtio.legacy.00.04.0=1)");
 
 int vpci_cfg_access(struct virtio_pci *vp, int bar, uint64_t base, uint32_t size,
 		    unsigned off, void *buf, unsigned len, bool write)

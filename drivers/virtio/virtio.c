@@ -18,6 +18,8 @@
 
 CMDLINE_OPT(virtio_mode, "virtio.mode",
 	    "irq|poll: how virtio drivers wait (per device: virtio.mode.vda, virtio.mode.00.04.0)");
+CMDLINE_OPT(virtio_mode_dev, "virtio.mode.*",
+	    "irq|poll for one device, by name or bus address (virtio.mode.vda, virtio.mode.00.04.0)");
 CMDLINE_OPT(virtio_qsize, "virtio.queue_size",
 	    "largest virtqueue size the driver picks (power of two, default 1024)");
 CMDLINE_OPT(virtio_indirect, "virtio.indirect", "0 refuses VIRTIO_F_INDIRECT_DESC");
@@ -358,14 +360,31 @@ static unsigned pow2_floor(unsigned v)
 	return p;
 }
 
+/* virtio.queue_size, read (and warned about) once. Four descriptors is the
+ * least that carries one request of every driver we have (virtio-blk:
+ * header, data, status) without indirect tables. */
+static unsigned queue_size_cap(void)
+{
+	static unsigned cap;
+
+	if (!cap) {
+		cap = (unsigned)cmdline_get_range("virtio.queue_size", 4,
+						  VRING_MAX_SIZE, 1024);
+		if (!IS_POW2(cap)) {
+			pr_warn("virtio: virtio.queue_size=%u is not a power of "
+				"two; using %u\n", cap, pow2_floor(cap));
+			cap = pow2_floor(cap);
+		}
+	}
+	return cap;
+}
+
 int virtio_find_vqs(struct virtio_dev *vdev, unsigned n, struct virtqueue **vqs,
 		    const struct virtio_vq_info *info)
 {
 	if (vdev->nvqs || n == 0)
 		return -EINVAL;
-	long long cap = cmdline_get_int("virtio.queue_size", 1024);
-	if (cap < 1 || cap > VRING_MAX_SIZE)
-		cap = 1024;
+	long long cap = queue_size_cap();
 	unsigned flags = vdev->legacy ? VQ_LEGACY : 0;
 	if (virtio_has_feature(vdev, VIRTIO_F_EVENT_IDX))
 		flags |= VQ_EVENT_IDX;

@@ -68,7 +68,7 @@ TEST(cmdline_parser)
 
 	warnings = 0;
 	T_EQ(cmdline_table_parse(&t, "a=1 b=\"x y\" c a=2", count_warn, NULL), 3);
-	T_EQ(warnings, 1);
+	T_EQ(warnings, 0);      /* the repeat is cmdline_table_check's to warn */
 	T_CHECK(strcmp(cmdline_table_get(&t, "a"), "2") == 0);
 	T_CHECK(strcmp(cmdline_table_get(&t, "b"), "x y") == 0);
 	T_CHECK(strcmp(cmdline_table_get(&t, "c"), "") == 0);

@@ -60,6 +60,11 @@ const char *cmdline_get(const char *key)
 	return !strcmp(key, "virtio.mode") ? opt_mode : NULL;
 }
 long long cmdline_get_int(const char *key, long long def) { (void)key; return def; }
+long long cmdline_get_range(const char *key, long long min, long long max, long long def)
+{
+	(void)key; (void)min; (void)max;
+	return def;
+}
 bool cmdline_get_bool(const char *key, bool def) { (void)key; return def; }
 
 /* ---- a fake device behind a fake transport --------------------------------- */
