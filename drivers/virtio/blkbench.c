@@ -117,22 +117,54 @@ nomem:
 	return -ENOMEM;
 }
 
+/* Arguments after DEV, strictly: at most one SECONDS (a whole decimal
+ * number, 1..600) and at most one "ro" (any case). Anything else is an
+ * error before any I/O: a mistyped "ro" must never fall through to the
+ * write phase, which overwrites the disk. */
+static int parse_args(int argc, char **argv, long *secs, bool *ro)
+{
+	bool have_secs = false;
+
+	*secs = 2;
+	*ro = false;
+	for (int i = 2; i < argc; i++) {
+		char *end;
+		long v;
+
+		if (!strcasecmp(argv[i], "ro") && !*ro) {
+			*ro = true;
+			continue;
+		}
+		v = strtol(argv[i], &end, 10);
+		if (have_secs || end == argv[i] || *end || v < 1 || v > 600) {
+			kprintf("blkbench: bad argument '%s' (SECONDS is 1..600, "
+				"then optionally ro)\n", argv[i]);
+			return -EINVAL;
+		}
+		*secs = v;
+		have_secs = true;
+	}
+	return 0;
+}
+
 static int cmd_blkbench(int argc, char **argv)
 {
 	if (argc < 2) {
 		kprintf("usage: blkbench DEV [SECONDS] [ro]\n");
 		return -EINVAL;
 	}
+	long secs;
+	bool ro;
+	int prc = parse_args(argc, argv, &secs, &ro);
+	if (prc)
+		return prc;
 	struct blkdev *bd = blkdev_find(argv[1]);
 	struct vblk *vb = vblk_from_blkdev(bd);
 	if (!vb) {
 		kprintf("blkbench: %s is not a virtio-blk disk\n", argv[1]);
 		return -ENODEV;
 	}
-	long secs = argc > 2 ? strtol(argv[2], NULL, 0) : 2;
-	if (secs < 1 || secs > 600)
-		secs = 2;
-	bool ro = (argc > 3 && !strcmp(argv[3], "ro")) || (bd->flags & BLKDEV_F_RO);
+	ro |= (bd->flags & BLKDEV_F_RO) != 0;
 	struct bench *b = calloc(1, sizeof(*b));
 	if (!b)
 		return -ENOMEM;
