@@ -14,6 +14,7 @@
 #include <kern/shell.h>
 #include <kern/test.h>
 #include <kern/arch.h>
+#include <string.h>
 
 void boot_report(void);
 void kmain(void);
@@ -22,8 +23,11 @@ void kmain(void)
 {
 	cmdline_parse(boot_info.cmdline);
 	printk_loglevel = (int)cmdline_get_range("loglevel", 0, LOG_DEBUG, LOG_INFO);
-	kprintf("unikernel: booted via %s, command line \"%s\"\n",
-		boot_info.protocol, boot_info.cmdline);
+	/* The command line is untrusted: escaped, so control bytes and
+	 * escape sequences in it cannot drive the terminal. */
+	kprintf("unikernel: booted via %s, command line \"", boot_info.protocol);
+	kprint_escaped(boot_info.cmdline, strlen(boot_info.cmdline));
+	kprintf("\"\n");
 
 	initcalls_run(INIT_ARCH);
 	initcalls_run(INIT_CORE);

@@ -22,6 +22,11 @@ void vprintk(int level, const char *fmt, va_list ap);
 /* Unconditional output, no level (shell commands, test results). */
 int kprintf(const char *fmt, ...) __printf(1, 2);
 
+/* Print n bytes of an untrusted string (a command line, a name from
+ * firmware): printable ASCII as is, a backslash as two, every other byte
+ * as \xHH, so escape sequences never reach the terminal. */
+void kprint_escaped(const char *s, size_t n);
+
 /* Console sink: the early UART, later any registered console. */
 void console_write(const char *s, size_t n);
 /* Console input: next byte, blocking (the UART interrupt wakes the reader);
