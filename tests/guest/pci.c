@@ -293,13 +293,22 @@ TEST(pci_bridges)
 {
 	if (no_pci())
 		return;
-	int bridges = 0, behind = 0;
+	int bridges = 0, unset = 0, behind = 0;
 	for (struct pci_dev *b = pci_devices(); b; b = b->next) {
 		if (b->hdr_type != 1)
 			continue;
+		T_EQ(b->class, PCI_CLASS_BRIDGE);
+		/* Secondary and subordinate bus numbers reset to 0 (PCI-to-PCI
+		 * Bridge Architecture 1.2 §3.2.5.3, .4) and are set by whoever
+		 * enumerates first: x86 firmware does; on aarch64 virt nothing
+		 * runs before the kernel, which does not number buses yet
+		 * (it warns "bridge ... not followed"). */
+		if (b->sec_bus == 0 && b->sub_bus == 0) {
+			unset++;
+			continue;
+		}
 		bridges++;
 		T_CHECK(b->sec_bus > b->bus && b->sec_bus <= b->sub_bus);
-		T_EQ(b->class, PCI_CLASS_BRIDGE);
 		for (struct pci_dev *d = pci_devices(); d; d = d->next)
 			if (d->seg == b->seg && d->bus >= b->sec_bus && d->bus <= b->sub_bus) {
 				behind++;
@@ -313,7 +322,10 @@ TEST(pci_bridges)
 			}
 	}
 	if (!bridges) {
-		test_skip("no PCI-to-PCI bridge");
+		if (unset)
+			test_skip("%d bridge(s) without bus numbers: nothing configured them", unset);
+		else
+			test_skip("no PCI-to-PCI bridge");
 		return;
 	}
 	test_diag("%d bridges, %d functions behind them", bridges, behind);
