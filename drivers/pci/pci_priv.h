@@ -69,8 +69,6 @@ void pci_cfg_wr(int via, uint16_t seg, uint8_t bus, uint8_t devfn,
 		unsigned off, unsigned width, uint32_t v);
 /* The mapped ECAM window of one function, or NULL when no ECAM covers it. */
 void *pci_ecam_fn(uint16_t seg, uint8_t bus, uint8_t devfn);
-/* Does the legacy 0xCF8/0xCFC mechanism exist? (probed once) */
-bool pci_port_present(void);
 /* The config roots: ECAM windows, plus segment 0 through the ports. */
 int pci_root_count(void);
 struct pci_root *pci_root_get(int i);

@@ -121,6 +121,9 @@ int pci_scan(void);
 enum { PCI_CFG_ANY = 0, PCI_CFG_PORT = 1, PCI_CFG_ECAM = 2 };
 uint32_t pci_cfg_read_addr(int via, uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn,
 			   unsigned off, unsigned width);
+/* Does the legacy 0xCF8/0xCFC mechanism (x86 only) exist? Probed once;
+ * always false on an architecture without port I/O. */
+bool pci_port_present(void);
 /* "ecam" or "port": how d's config space is reached. */
 const char *pci_cfg_method(const struct pci_dev *d);
 

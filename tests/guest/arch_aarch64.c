@@ -174,6 +174,68 @@ TEST(irq_gic_sgi)
 	test_diag("GICv%d, %u lines, %u SGIs taken", gic_version(), gic_num_lines(), hits);
 }
 
+/* The GIC's size is what the machine says, not one QEMU version's number
+ * (QEMU 7.2's virt reports 256 lines on GICv3, QEMU 10's 288). The number
+ * of lines the driver uses must equal GICD_TYPER.ITLinesNumber's
+ * 32 * (N + 1), capped at 1020 (IHI 0048B §4.3.2; IHI 0069H §12.9.38; INTIDs
+ * 1020..1023 are special), read here from the distributor the device tree
+ * names (first reg entry in both GIC bindings); and every SPI the device
+ * tree gives a device must fit. */
+TEST(irq_gic_lines)
+{
+	static const char *const compat[] = { "arm,gic-v3", "arm,gic-400",
+		"arm,cortex-a15-gic", "arm,cortex-a9-gic", "arm,cortex-a7-gic" };
+	const void *fdt = (const void *)(uintptr_t)boot_info.dtb;
+	int gic = -1;
+	uint64_t pa, size;
+
+	T_CHECK(fdt != NULL);
+	if (!fdt)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(compat) && gic < 0; i++)
+		fdt_for_each_compatible(fdt, gic, compat[i])
+			if (fdt_node_enabled(fdt, gic) &&
+			    fdt_hasprop(fdt, gic, "interrupt-controller"))
+				break;
+	T_CHECK(gic >= 0);
+	if (gic < 0)
+		return;
+	T_EQ(fdt_reg(fdt, gic, 0, &pa, &size), 0);
+	uint8_t *dist = vm_map_mmio(pa, 0x1000);
+	T_CHECK(dist != NULL);
+	if (!dist)
+		return;
+	unsigned itlines = mmio_read32(dist + 0x004) & 0x1f;       /* GICD_TYPER */
+	unsigned want = 32 * (itlines + 1);
+
+	if (want > GIC_MAX_INTID)
+		want = GIC_MAX_INTID;
+	T_EQ(gic_num_lines(), want);
+
+	/* Every SPI a device-tree node routes to this GIC is a line we have. */
+	unsigned spis = 0, top = 0;
+	for (int n = fdt_root(fdt); n >= 0; n = fdt_next_node(fdt, n, NULL)) {
+		int cnt = fdt_interrupt_count(fdt, n);
+		for (int i = 0; i < cnt && i < 64; i++) {
+			struct fdt_irq spec;
+			bool level, low;
+
+			if (fdt_interrupts(fdt, n, i, &spec) || spec.ctrl != gic ||
+			    spec.ncells < 3 || spec.cells[0] != 0)
+				continue;
+			spis++;
+			top = MAX(top, GIC_SPI_BASE + spec.cells[1]);
+			T_CHECK(GIC_SPI_BASE + spec.cells[1] < want);
+			T_EQ(gic_fdt_line(fdt, &spec, &level, &low),
+			     (int)(GIC_SPI_BASE + spec.cells[1]));
+		}
+	}
+	T_CHECK(spis >= 1);     /* the PL011 at least */
+	test_diag("GICv%d: GICD_TYPER.ITLinesNumber %u, %u interrupt lines; "
+		  "device tree routes %u SPIs, highest INTID %u", gic_version(), itlines,
+		  gic_num_lines(), spis, top);
+}
+
 /* The highest SPI nobody uses, set pending from software. */
 TEST(irq_gic_spi_pending)
 {
