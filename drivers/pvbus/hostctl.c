@@ -3,6 +3,7 @@
  *   hostctl -t                 each hypervisor interface (type, base leaf,
  *                              decoded features) and each store
  *   hostctl [-f STORE] KEY     print a value
+ *   hostctl [-f STORE] -r KEY  print a value, KEY taken whole ('=' in it)
  *   hostctl [-f STORE] KEY=VALUE   or   KEY VALUE    write one
  *   hostctl [-f STORE] -l [PREFIX] list keys (fw_cfg, XenStore)
  * -f names a store ("fw_cfg", "guestinfo", "xenstore") as hostctl(8)'s -f
@@ -12,9 +13,42 @@
 #include <kern/errno.h>
 #include <kern/printk.h>
 #include <kern/shell.h>
+#include <stdlib.h>
 #include <string.h>
 
 static char hc_buf[PVBUS_KV_MAX];
+
+/* Values and lists past hc_buf (fw_cfg's etc/acpi/tables, a long key list)
+ * get a heap buffer, grown fourfold until the answer fits, up to this. */
+#define HOSTCTL_BIG_MAX (16u << 20)
+
+typedef int (*kv_fetch_fn)(const char *store, const char *arg, char *buf,
+			   size_t len);
+
+/* Run fetch into hc_buf, or into a heap buffer big enough. On success
+ * *out is the buffer (free it when it is not hc_buf). @return as fetch. */
+static int fetch_any(kv_fetch_fn fetch, const char *store, const char *arg,
+		     char **out)
+{
+	size_t len = sizeof(hc_buf);
+	int r = fetch(store, arg, hc_buf, len);
+
+	*out = hc_buf;
+	while (r == -ERANGE && len < HOSTCTL_BIG_MAX) {
+		char *big;
+
+		len *= 4;
+		if (!(big = malloc(len)))
+			return -ENOMEM;
+		r = fetch(store, arg, big, len);
+		if (r >= 0) {
+			*out = big;
+			return r;
+		}
+		free(big);
+	}
+	return r;
+}
 
 /* Print a value as text: control bytes and non-ASCII as \xNN, so that a
  * binary item can't drive the terminal. */
@@ -79,38 +113,52 @@ static int fail(const char *what, int err)
 static int hostctl(int argc, char **argv)
 {
 	const char *store = NULL, *key, *val = NULL;
-	bool list = false;
+	bool list = false, whole = false;
 	int i = 1, r;
-	char *eq;
+	char *eq, *out;
 
 	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
 		if (strcmp(argv[i], "-t") == 0)
 			return show_types();
 		if (strcmp(argv[i], "-l") == 0) {
 			list = true;
+		} else if (strcmp(argv[i], "-r") == 0) {
+			whole = true;
 		} else if (strcmp(argv[i], "-f") == 0 && i + 1 < argc) {
 			store = argv[++i];
 		} else {
 			kprintf("usage: hostctl -t | [-f store] -l [prefix] | "
-				"[-f store] key[=value] | [-f store] key value\n");
+				"[-f store] [-r] key | [-f store] key=value | "
+				"[-f store] key value\n");
 			return -EINVAL;
 		}
 	}
 	if (list) {
-		r = pvbus_kv_list(store, i < argc ? argv[i] : "", hc_buf, sizeof(hc_buf));
-		if (r < 0)
+		const char *prefix = i < argc ? argv[i] : "";
+
+		if (i + 1 < argc || whole) {
+			kprintf("usage: hostctl [-f store] -l [prefix]\n");
+			return -EINVAL;
+		}
+		if ((r = fetch_any(pvbus_kv_list, store, prefix, &out)) < 0)
 			return fail("list", r);
-		print_value(hc_buf, (size_t)r);
-		return 0;
+		/* An empty list says so instead of printing a blank line. */
+		if (r == 0)
+			kprintf("hostctl: no keys start with '%s'\n", prefix);
+		else
+			print_value(out, (size_t)r);
+		if (out != hc_buf)
+			free(out);
+		return r == 0 ? -ENOENT : 0;
 	}
-	if (i >= argc || i + 2 < argc) {
-		kprintf("usage: hostctl [-f store] key[=value]\n");
+	if (i >= argc || i + 2 < argc || (whole && i + 1 < argc)) {
+		kprintf("usage: hostctl [-f store] [-r] key | key=value | key value\n");
 		return -EINVAL;
 	}
 	key = argv[i];
 	if (i + 1 < argc) {
 		val = argv[i + 1];
-	} else if ((eq = strchr(argv[i], '=')) != NULL) {
+	} else if (!whole && (eq = strchr(argv[i], '=')) != NULL) {
 		*eq = '\0';
 		val = eq + 1;
 	}
@@ -119,10 +167,12 @@ static int hostctl(int argc, char **argv)
 			return fail(key, r);
 		return 0;
 	}
-	if ((r = pvbus_kv_read(store, key, hc_buf, sizeof(hc_buf))) < 0)
+	if ((r = fetch_any(pvbus_kv_read, store, key, &out)) < 0)
 		return fail(key, r);
-	print_value(hc_buf, (size_t)r);
+	print_value(out, (size_t)r);
+	if (out != hc_buf)
+		free(out);
 	return 0;
 }
-SHELL_CMD("hostctl", "hostctl -t | [-f store] -l [prefix] | [-f store] key[=value] - hypervisor info and key-value stores",
+SHELL_CMD("hostctl", "hostctl -t | [-f store] -l [prefix] | [-f store] [-r] key | key=value - hypervisor info and key-value stores",
 	  hostctl);

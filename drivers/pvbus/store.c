@@ -5,6 +5,7 @@
  * live here, once, so that no backend sees an empty or oversized key. */
 #include <drivers/pvbus.h>
 #include <kern/errno.h>
+#include <limits.h>
 #include <string.h>
 
 static struct pvbus_store *stores;
@@ -65,8 +66,9 @@ int pvbus_kv_read(const char *store, const char *key, char *val, size_t len)
 		return -ERANGE;
 	if ((err = first_store(store, &s)))
 		return err;
-	if (len > PVBUS_KV_MAX)
-		len = PVBUS_KV_MAX;
+	/* The length comes back as an int. */
+	if (len > INT_MAX)
+		len = INT_MAX;
 	for (; s; s = store ? NULL : s->next) {
 		val[0] = '\0';
 		err = s->ops->read(s->ctx, key, val, len);
@@ -119,8 +121,9 @@ int pvbus_kv_list(const char *store, const char *prefix, char *buf, size_t len)
 		return -ENAMETOOLONG;
 	if ((err = first_store(store, &s)))
 		return err;
-	if (len > PVBUS_KV_MAX)
-		len = PVBUS_KV_MAX;
+	/* The length comes back as an int. */
+	if (len > INT_MAX)
+		len = INT_MAX;
 	buf[0] = '\0';
 	for (; s; s = store ? NULL : s->next) {
 		err = s->ops->list(s->ctx, prefix, buf + pos, len - pos);

@@ -9,8 +9,10 @@
  * list), the VMware backdoor's guestinfo (read, write) and XenStore (read,
  * write, list). One API reaches them all.
  *
- * The contract of pvbus(4): keys and values are NUL-terminated strings of at
- * most PVBUS_KV_MAX bytes counting the NUL. Errors:
+ * The contract of pvbus(4): keys and values written are NUL-terminated
+ * strings of at most PVBUS_KV_MAX bytes counting the NUL; a value read or a
+ * key list is as long as the store has it (fw_cfg's etc/acpi/tables passes
+ * 64 KiB), up to the caller's buffer (at most INT_MAX). Errors:
  *   -EINVAL        empty key (or NULL)
  *   -ENAMETOOLONG  key of PVBUS_KV_MAX bytes or more
  *   -E2BIG         value to write of PVBUS_KV_MAX bytes or more
