@@ -15,6 +15,7 @@ static char rx_ring[256];
 static volatile unsigned rx_head, rx_tail;   /* head: producer (irq) */
 static struct waitq rx_wq = WAITQ_INIT;
 static bool rx_irq;
+static struct thread *volatile intr_target;
 
 void console_register(const struct console_ops *ops)
 {
@@ -32,8 +33,19 @@ void console_write(const char *s, size_t n)
 	}
 }
 
+void console_set_intr_target(struct thread *t)
+{
+	intr_target = t;
+}
+
 void console_rx(char c)
 {
+	struct thread *t = intr_target;
+
+	if (c == '\x03' && t) {         /* Ctrl-C while a command runs */
+		thread_interrupt(t);
+		return;
+	}
 	unsigned next = (rx_head + 1) % sizeof(rx_ring);
 	if (next != rx_tail) {          /* full: drop the byte */
 		rx_ring[rx_head] = c;

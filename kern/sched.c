@@ -91,14 +91,12 @@ void sched_switch(void)
 	arch_context_switch(&prev->sp, next->sp);
 }
 
-/* Timer handler (interrupt context) of a thread's wait or sleep. */
-static void sched_timeout(struct timer *tm)
+/* Take a blocked thread off the wait queue it sleeps on, if any, and make
+ * it runnable (interrupts disabled). */
+static void unqueue_and_wake(struct thread *t)
 {
-	struct thread *t = tm->arg;
 	struct waitq *wq = t->wq;
 
-	if (t->state != T_BLOCKED)
-		return;
 	if (wq) {
 		struct thread **pp = &wq->head, *prev = NULL;
 
@@ -114,8 +112,45 @@ static void sched_timeout(struct timer *tm)
 		t->wq = NULL;
 		t->next = NULL;
 	}
-	t->timed_out = true;
 	sched_wake(t);
+}
+
+/* Timer handler (interrupt context) of a thread's wait or sleep. */
+static void sched_timeout(struct timer *tm)
+{
+	struct thread *t = tm->arg;
+
+	if (t->state != T_BLOCKED)
+		return;
+	t->timed_out = true;
+	unqueue_and_wake(t);
+}
+
+void thread_interrupt(struct thread *t)
+{
+	unsigned long flags = irq_save();
+
+	if (t && t->state != T_DEAD) {
+		t->intr_pending = true;
+		if (t->state == T_BLOCKED && t->interruptible) {
+			timer_cancel(&t->timer);
+			unqueue_and_wake(t);
+		}
+	}
+	irq_restore(flags);
+}
+
+bool thread_interrupted(void)
+{
+	return READ_ONCE(sched_current->intr_pending);
+}
+
+void thread_clear_interrupt(void)
+{
+	unsigned long flags = irq_save();
+
+	sched_current->intr_pending = false;
+	irq_restore(flags);
 }
 
 /* Free the stacks of exited threads. Never called by a dead thread, and any
@@ -212,24 +247,26 @@ void thread_yield(void)
 	reap();
 }
 
-void thread_sleep_ns(uint64_t ns)
+int thread_sleep_ns(uint64_t ns)
 {
 	struct waitq wq = WAITQ_INIT;
 	uint64_t now = time_ns(), deadline = now + ns;
 	unsigned long flags;
+	int rc = 0;
 
 	if (ns == 0) {
 		thread_yield();
-		return;
+		return thread_interrupted() ? -EINTR : 0;
 	}
 	if (deadline < now)
 		deadline = UINT64_MAX;
 	/* Only the timer knows this queue; the loop guards against a clock
 	 * that fires a hair early. */
 	flags = irq_save();
-	while ((now = time_ns()) < deadline)
-		waitq_sleep_locked(&wq, deadline - now);
+	while (rc != -EINTR && (now = time_ns()) < deadline)
+		rc = waitq_sleep_intr_locked(&wq, deadline - now);
 	irq_restore(flags);
+	return rc == -EINTR ? -EINTR : 0;
 }
 
 struct thread *thread_self(void)

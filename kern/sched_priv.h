@@ -22,6 +22,8 @@ struct thread {
 	struct thread *dead_next;   /* exited, stack not yet freed */
 	enum thread_state state;
 	bool timed_out;             /* the last wait ended by its timer */
+	bool interruptible;         /* blocked in an interruptible wait */
+	bool intr_pending;          /* thread_interrupt: not yet cleared */
 	bool joined;                /* someone is (or was) joining */
 	void (*fn)(void *);
 	void *arg;

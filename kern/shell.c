@@ -3,6 +3,7 @@
  * splits them with kern/shell_split.c and runs SHELL_CMD commands. Also the
  * run= boot option, which runs commands without a console user. */
 #include <kern/cmdline.h>
+#include <kern/console.h>
 #include <kern/errno.h>
 #include <kern/printk.h>
 #include <kern/sched.h>
@@ -43,6 +44,22 @@ static const struct shell_cmd *find(const char *name)
 	return NULL;
 }
 
+/* Run one command with Ctrl-C aimed at this thread: an interruptible
+ * wait in the command ends with -EINTR, and the command gives up. */
+static int run_cmd(const struct shell_cmd *cmd, int argc, char **argv)
+{
+	int r;
+
+	thread_clear_interrupt();
+	console_set_intr_target(thread_self());
+	r = cmd->fn(argc, argv);
+	console_set_intr_target(NULL);
+	if (r == -EINTR)
+		kprintf("^C\n");
+	thread_clear_interrupt();
+	return r;
+}
+
 /* Split and run the next command of *linep. *name gets the command name
  * ("" when there was none) and *said whether the error, if any, was
  * already reported here, for the caller's report. */
@@ -73,7 +90,7 @@ static int exec_next(const char **linep, char *name, size_t namesz, bool *said)
 		*said = true;
 		return -ENOENT;
 	}
-	return cmd->fn(argc, argv);
+	return run_cmd(cmd, argc, argv);
 }
 
 int shell_exec(const char *line)
@@ -117,6 +134,12 @@ int shell_run_boot_commands(const char *cmds)
 		trim(&start, &end);
 		if (start == end)
 			continue;       /* an empty command, as in "a;;b" */
+		if (r == -EINTR) {
+			failed++;
+			kprintf("run: '%s' interrupted; the rest is not run\n",
+				clean(text, sizeof(text), start, (size_t)(end - start)));
+			break;
+		}
 		if (r) {
 			failed++;
 			kprintf("run: '%s' failed: %s (%d)\n",

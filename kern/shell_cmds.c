@@ -99,8 +99,7 @@ static int cmd_echo(int argc, char **argv)
 }
 SHELL_CMD("echo", "echo [WORD...] - print the words", cmd_echo);
 
-/* An hour: longer is more likely a typo than a wish (there is no Ctrl-C
- * for a running command). */
+/* An hour: longer is more likely a typo than a wish (Ctrl-C ends it). */
 #define SLEEP_MAX_MS (3600LL * 1000)
 
 static int cmd_sleep(int argc, char **argv)
@@ -112,8 +111,7 @@ static int cmd_sleep(int argc, char **argv)
 		kprintf("usage: sleep MS (0 to %lld)\n", SLEEP_MAX_MS);
 		return -EINVAL;
 	}
-	thread_sleep_ns((uint64_t)ms * NSEC_PER_MSEC);
-	return 0;
+	return thread_sleep_ns((uint64_t)ms * NSEC_PER_MSEC);
 }
 SHELL_CMD("sleep", "sleep MS - wait MS milliseconds", cmd_sleep);
 

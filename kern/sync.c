@@ -60,7 +60,7 @@ static uint64_t deadline_after(uint64_t ns)
 	return now + ns < now ? UINT64_MAX : now + ns;
 }
 
-int waitq_sleep_locked(struct waitq *wq, uint64_t timeout_ns)
+static int sleep_on(struct waitq *wq, uint64_t timeout_ns, bool intr)
 {
 	struct thread *t = sched_current;
 	/* The caller should have disabled interrupts (else its condition check
@@ -69,7 +69,12 @@ int waitq_sleep_locked(struct waitq *wq, uint64_t timeout_ns)
 	unsigned long flags = irq_save();
 	int ret;
 
+	if (intr && t->intr_pending) {
+		irq_restore(flags);
+		return -EINTR;
+	}
 	t->timed_out = false;
+	t->interruptible = intr;
 	t->wq = wq;
 	t->next = NULL;
 	if (wq->tail)
@@ -81,9 +86,23 @@ int waitq_sleep_locked(struct waitq *wq, uint64_t timeout_ns)
 	if (timeout_ns)
 		timer_arm(&t->timer, deadline_after(timeout_ns));
 	sched_switch();
-	ret = t->timed_out ? -ETIMEDOUT : 0;
+	t->interruptible = false;
+	if (intr && t->intr_pending)
+		ret = -EINTR;
+	else
+		ret = t->timed_out ? -ETIMEDOUT : 0;
 	irq_restore(flags);
 	return ret;
+}
+
+int waitq_sleep_locked(struct waitq *wq, uint64_t timeout_ns)
+{
+	return sleep_on(wq, timeout_ns, false);
+}
+
+int waitq_sleep_intr_locked(struct waitq *wq, uint64_t timeout_ns)
+{
+	return sleep_on(wq, timeout_ns, true);
 }
 
 void mutex_init(struct mutex *m)

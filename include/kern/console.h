@@ -19,4 +19,11 @@ void console_rx(char c);
 /* Has the driver got receive interrupts going? Else readers poll. */
 void console_set_irq_driven(bool on);
 
+struct thread;
+/* While t is set (the shell sets itself while a command runs), a Ctrl-C
+ * typed on the console interrupts t (thread_interrupt) instead of being
+ * queued as input. NULL: Ctrl-C is an ordinary byte (the line editor
+ * uses it to drop the line). */
+void console_set_intr_target(struct thread *t);
+
 #endif

@@ -14,13 +14,25 @@ struct thread;
 struct thread *thread_create(const char *name, void (*fn)(void *), void *arg);
 __noreturn void thread_exit(void);
 void thread_yield(void);
-void thread_sleep_ns(uint64_t ns);
+/* Sleep ns (0 yields). Interruptible: @return 0, or -EINTR when the thread
+ * was interrupted (thread_interrupt) before or while it slept. */
+int thread_sleep_ns(uint64_t ns);
 struct thread *thread_self(void);
 const char *thread_name(const struct thread *t);
 /* Wait for t to exit (t is freed afterwards). @return 0 or -EINVAL. */
 int thread_join(struct thread *t);
 /* Print one line per thread (the `threads` shell command). */
 void sched_dump(void);
+
+/* Interrupts, as Ctrl-C delivers them to the shell's command: a flag on the
+ * thread that stays set until cleared, and an end to any interruptible wait
+ * it is in (thread_sleep_ns, waitq_sleep_intr_locked), which then returns
+ * -EINTR. Other waits (mutexes, semaphores, WAIT_EVENT) are not cut short;
+ * long loops and device waits that can be abandoned safely look at the
+ * flag. thread_interrupt may be called from interrupt handlers. */
+void thread_interrupt(struct thread *t);
+bool thread_interrupted(void);
+void thread_clear_interrupt(void);
 
 /* Wait queues. waitq_wake_* may be called from interrupt handlers. */
 struct waitq {
@@ -35,6 +47,9 @@ void waitq_wake_all(struct waitq *wq);
  * this closes the check-then-sleep race on one CPU.
  * @return 0 when woken, -ETIMEDOUT on timeout. */
 int waitq_sleep_locked(struct waitq *wq, uint64_t timeout_ns);
+/* The same, but thread_interrupt ends it. @return 0, -ETIMEDOUT, or -EINTR
+ * (also at once, without sleeping, when an interrupt is pending). */
+int waitq_sleep_intr_locked(struct waitq *wq, uint64_t timeout_ns);
 
 /* Sleep until cond is true; cond is evaluated with interrupts disabled. */
 #define WAIT_EVENT(wq, cond)                                             \

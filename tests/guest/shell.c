@@ -5,6 +5,9 @@
 #include <kern/shell.h>
 #include <kern/time.h>
 #include <kern/errno.h>
+#include <kern/console.h>
+#include <kern/printk.h>
+#include <kern/sched.h>
 #include <string.h>
 #include "../../kern/shell_priv.h"
 
@@ -83,4 +86,61 @@ TEST(shell_boot_commands)
 	T_EQ(shell_run_boot_commands(";;"), 0);
 	T_EQ(shell_run_boot_commands("echo \"open"), 1);
 	T_EQ(shell_run_boot_commands(NULL), 0);
+}
+
+/* ---- Ctrl-C ----------------------------------------------------------- */
+
+struct intr_run {
+	const char *line;
+	int rc;
+	volatile bool done;
+};
+
+static void intr_runner(void *arg)
+{
+	struct intr_run *r = arg;
+
+	r->rc = shell_exec(r->line);
+	r->done = true;
+}
+
+/* Run line in a thread, let it get into its wait, then type Ctrl-C the
+ * way the UART's receive interrupt does (console_rx). The command must end
+ * with -EINTR long before it would have on its own, and the byte must not
+ * reach the input ring. @return the command's status. */
+static int interrupt_after(const char *line, uint64_t *took_ns)
+{
+	struct intr_run r = { .line = line };
+	struct thread *t = thread_create("intr-test", intr_runner, &r);
+
+	if (!t)
+		return -ENOMEM;
+	thread_sleep_ns(20 * NSEC_PER_MSEC);
+	uint64_t t0 = time_ns();
+	console_rx('\x03');
+	T_EQ(thread_join(t), 0);
+	*took_ns = time_ns() - t0;
+	T_CHECK(r.done);
+	return r.rc;
+}
+
+TEST(shell_ctrl_c)
+{
+	uint64_t took;
+
+	/* An hour's sleep ends at the Ctrl-C: within a second of emulated
+	 * time (the wake-up is immediate; the bound only rules out "the
+	 * sleep ran its course"). */
+	T_EQ(interrupt_after("sleep 3600000", &took), -EINTR);
+	test_diag("sleep interrupted %llu us after Ctrl-C",
+		  (unsigned long long)(took / 1000));
+	T_CHECK(took < NSEC_PER_SEC);
+	T_EQ(console_trygetc(), -EAGAIN);       /* not queued as input */
+	/* A script stops at the interrupted command. */
+	T_EQ(interrupt_after("sleep 3600000; echo not reached", &took), -EINTR);
+	/* No command running: Ctrl-C is an ordinary input byte again, and
+	 * the next command is not born interrupted. */
+	console_rx('\x03');
+	T_EQ(console_trygetc(), 3);
+	T_EQ(shell_exec("sleep 1"), 0);
 }
