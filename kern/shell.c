@@ -181,6 +181,15 @@ void shell_run(void)
 			}
 			r = shell_edit_feed(&editor, c);
 		}
+		if (r == SHELL_EDIT_REFUSED) {
+			if (editor.lost_full)
+				kprintf("shell: line too long (at most %d bytes); "
+					"not run\n", SHELL_LINE_MAX - 1);
+			if (editor.lost_nonascii)
+				kprintf("shell: %u byte(s) that are not printable "
+					"ASCII were typed; line not run\n",
+					editor.lost_nonascii);
+		}
 		if (r != SHELL_EDIT_DONE)
 			continue;
 		const char *line = editor.line;

@@ -63,6 +63,7 @@ static void insert(struct shell_edit *e, char c)
 {
 	if (e->len + 1 >= SHELL_LINE_MAX) {
 		out_str(e, "\a");       /* full: ring the bell */
+		e->lost_full++;
 		return;
 	}
 	memmove(e->line + e->cur + 1, e->line + e->cur, e->len - e->cur);
@@ -148,6 +149,7 @@ void shell_edit_begin(struct shell_edit *e)
 	e->len = e->cur = 0;
 	e->esc = ESC_NONE;
 	e->hist_pos = -1;
+	e->lost_full = e->lost_nonascii = 0;
 	out_str(e, e->prompt);
 }
 
@@ -215,8 +217,10 @@ int shell_edit_feed(struct shell_edit *e, int c)
 		/* fall through */
 	case '\r':
 		out_str(e, "\r\n");
-		hist_add(e);
 		e->hist_pos = -1;
+		if (e->lost_full || e->lost_nonascii)
+			return SHELL_EDIT_REFUSED;
+		hist_add(e);
 		return SHELL_EDIT_DONE;
 	case CTRL('C'):
 		out_str(e, "^C\r\n");
@@ -236,6 +240,7 @@ int shell_edit_feed(struct shell_edit *e, int c)
 	case CTRL('U'):
 		e->line[0] = '\0';
 		e->len = e->cur = 0;
+		e->lost_full = e->lost_nonascii = 0;
 		redraw(e);
 		return SHELL_EDIT_MORE;
 	case CTRL('K'):
@@ -253,8 +258,14 @@ int shell_edit_feed(struct shell_edit *e, int c)
 		redraw(e);
 		return SHELL_EDIT_MORE;
 	}
-	/* Printable ASCII only: the line ends up in argv and in the log. */
-	if (c >= 0x20 && c < 0x7f)
+	/* Printable ASCII only: the line ends up in argv and in the log.
+	 * Other bytes (UTF-8 and the like) ring the bell and spoil the line
+	 * (see lost_*); control bytes without a meaning here are ignored. */
+	if (c >= 0x20 && c < 0x7f) {
 		insert(e, (char)c);
+	} else if (c >= 0x80) {
+		out_str(e, "\a");
+		e->lost_nonascii++;
+	}
 	return SHELL_EDIT_MORE;
 }

@@ -31,6 +31,7 @@ enum shell_edit_result {
 	SHELL_EDIT_MORE,        /* keep feeding */
 	SHELL_EDIT_DONE,        /* a line is ready in e->line */
 	SHELL_EDIT_CANCEL,      /* Ctrl-C: the line was dropped */
+	SHELL_EDIT_REFUSED,     /* Enter on a line that lost bytes: not run */
 };
 
 struct shell_edit {
@@ -39,6 +40,10 @@ struct shell_edit {
 	int esc;                        /* escape-sequence parser state */
 	unsigned esc_num;               /* its numeric parameter */
 	int prev;                       /* last byte, to fold CR LF */
+	/* Bytes typed into this line that it could not take (it was full, or
+	 * they were not printable ASCII): such a line is refused at Enter,
+	 * never run as something other than what was typed. */
+	unsigned lost_full, lost_nonascii;
 	char hist[SHELL_HIST][SHELL_LINE_MAX];
 	int hist_n, hist_newest, hist_pos; /* hist_pos -1: not browsing */
 	char scratch[SHELL_LINE_MAX];   /* the new line while browsing */

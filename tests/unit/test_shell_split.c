@@ -254,3 +254,36 @@ UNIT(edit_limits)
 }
 
 UNIT_MAIN()
+
+/* A line that could not take every byte typed is refused at Enter, never
+ * run cut or with bytes missing; the next line starts clean. */
+UNIT(edit_refuses_lossy_lines)
+{
+	char big[SHELL_LINE_MAX + 20];
+
+	shell_edit_init(&ed, "> ", out, NULL);
+	begin();
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	CHECK_EQ(feed(big), SHELL_EDIT_MORE);
+	CHECK_EQ(ed.len, (size_t)SHELL_LINE_MAX - 1);
+	CHECK(strchr(outbuf, '\a') != NULL);
+	CHECK_EQ(feed("\r"), SHELL_EDIT_REFUSED);
+	CHECK(ed.lost_full == 20);
+
+	begin();
+	CHECK_EQ(feed("echo caf\xc3\xa9"), SHELL_EDIT_MORE);
+	CHECK_STR(ed.line, "echo caf");
+	CHECK_EQ(feed("\r"), SHELL_EDIT_REFUSED);
+	CHECK(ed.lost_nonascii == 2);
+
+	/* Ctrl-U clears the line and the loss with it. */
+	begin();
+	CHECK_EQ(feed("\xff" "abc\x15" "help"), SHELL_EDIT_MORE);
+	CHECK_EQ(feed("\r"), SHELL_EDIT_DONE);
+	CHECK_STR(ed.line, "help");
+
+	begin();
+	CHECK_EQ(feed("uptime\r"), SHELL_EDIT_DONE);
+	CHECK(ed.lost_full == 0 && ed.lost_nonascii == 0);
+}
