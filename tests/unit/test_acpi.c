@@ -450,6 +450,7 @@ UNIT(madt_defaults)
 	acpi_madt_defaults(&m);
 	CHECK(!m.from_firmware);
 	CHECK_EQ(m.lapic_addr, 0xfee00000);
+	CHECK_EQ(m.ncpus, 1);           /* the boot CPU, not 0 */
 	CHECK_EQ(m.nioapics, 1);
 	CHECK_EQ(m.ioapic[0].addr, 0xfec00000);
 	CHECK_EQ(acpi_isa_override(&m, 0)->gsi, 2);

@@ -172,6 +172,11 @@ int acpi_init(void)
 			(unsigned long long)madt.lapic_addr);
 		if (!madt.nioapics)
 			pr_warn("acpi: MADT lists no IOAPIC\n");
+		/* The CPU running this exists whatever the table says. */
+		if (!madt.ncpus) {
+			pr_warn("acpi: MADT lists no enabled CPU; counting the boot CPU\n");
+			madt.ncpus = 1;
+		}
 	}
 	return 0;
 }

@@ -398,6 +398,9 @@ void acpi_madt_defaults(struct acpi_madt_info *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->lapic_addr = 0xfee00000;
+	/* Without a MADT the one CPU known is the one running this; its
+	 * APIC id is read from the LAPIC later (0 on QEMU's boot CPU). */
+	out->ncpus = 1;
 	out->flags = 1;             /* assume the 8259s are there: masking is harmless */
 	out->nioapics = 1;
 	out->ioapic[0].addr = 0xfec00000;
