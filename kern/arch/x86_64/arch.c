@@ -35,7 +35,10 @@ __attribute__((weak)) int acpi_poweroff(void) { return -1; }
 void arch_poweroff(void)
 {
 	__asm__ __volatile__("cli");
-	acpi_poweroff();
+	/* The ACPI code maps tables: only once the kernel's page tables
+	 * exist (a refused boot powers off before). */
+	if (x86_mmu_ready())
+		acpi_poweroff();
 	/* QEMU's PIIX4 and ICH9 PM blocks, as SeaBIOS places them (PM1a_CNT at
 	 * 0x604; SLP_TYP 0 is QEMU's S5, SLP_EN is bit 13), then the old Bochs
 	 * port. */
