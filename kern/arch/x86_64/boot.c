@@ -26,10 +26,11 @@ void x86_boot_main(uint32_t magic, uint32_t info);
 static struct bootinfo bi;
 
 /* The loader's structures: below 4 GiB, where the entry code's identity map
- * reaches; page 0 would be a NULL pointer. */
+ * reaches (page 0 included: QEMU's PVH ROM puts the memory map there);
+ * address 0 itself means "none". */
 static const void *boot_map(uint64_t pa, size_t len)
 {
-	if (!len || pa < 4096 || pa >= LOW_4G || len > LOW_4G - pa)
+	if (!len || !pa || pa >= LOW_4G || len > LOW_4G - pa)
 		return NULL;
 	return (const void *)(uintptr_t)pa;
 }
