@@ -68,6 +68,21 @@ _start:
 	movl %eax, boot_tsc0
 	movl %edx, boot_tsc0 + 4
 
+	/* RAM under the whole image? The loaders place only the loaded part
+	 * (up to __load_end); .bss, with the page tables and the stack, must
+	 * fit in RAM too. QEMU drops writes where no RAM is (-m 2: RAM ends
+	 * at 2 MiB, .bss goes past it), so write two patterns into the
+	 * image's last word and read them back. No stack is used until
+	 * this passes. */
+	movl $(__image_end - 4), %edi
+	movl $0x5aa5c33c, (%edi)
+	cmpl $0x5aa5c33c, (%edi)
+	jne too_little_ram
+	notl (%edi)
+	cmpl $0xa55a3cc3, (%edi)
+	jne too_little_ram
+	movl $0, (%edi)
+
 	lgdt gdt32_ptr
 	ljmp $0x08, $1f
 1:	movl $0x10, %eax
@@ -137,16 +152,94 @@ _start:
 	movl %eax, %cr0
 	ljmp $0x18, $long_mode
 
-no_long_mode:
-	movl $msg_no_lm, %esi
-5:	lodsb
-	testb %al, %al
-	jz 6f
+/* The ways out before long mode. No stack (there may be no RAM for one):
+ * print on COM1, which needs no memory (a 16550's transmit register; QEMU's
+ * is always ready, so no LSR polling), then early_fail. */
+.macro EARLY_PUTS msg
+	movl $\msg, %esi
 	movw $0x3f8, %dx
+1:	lodsb
+	testb %al, %al
+	jz 2f
 	outb %al, %dx
-	jmp 5b
-6:	hlt
-	jmp 6b
+	jmp 1b
+2:
+.endm
+
+no_long_mode:
+	EARLY_PUTS msg_no_lm
+	jmp early_fail
+
+too_little_ram:
+	EARLY_PUTS msg_ram
+	/* the image's end in hex, from the top nibble down */
+	movl $__image_end, %ebx
+	movl $8, %ecx
+5:	roll $4, %ebx
+	movl %ebx, %eax
+	andl $0xf, %eax
+	movb hex_digits(%eax), %al
+	outb %al, %dx
+	loop 5b
+	EARLY_PUTS msg_ram2
+	jmp early_fail
+
+/* Leave with a failure status: isa-debug-exit (QEMU exits with
+ * (1 << 1) | 1 = 3); else power off through the chipset's PM1 control
+ * register, found from PCI config space (mechanism #1, ports 0xcf8/0xcfc,
+ * PCI Local Bus 3.0 §3.2.2.3.2), so the VM ends even without the exit
+ * device; else halt with interrupts off. SLP_TYP 0 with SLP_EN (bit 13)
+ * is S5 on QEMU's PIIX4 and ICH9 PM blocks (their DSDT's \_S5 is 0;
+ * ACPI 6.5 §4.8.3.2.1 for the register). */
+early_fail:
+	movw $0xf4, %dx
+	movl $1, %eax
+	outl %eax, %dx
+	/* PIIX4 PM, 00:01.3 (8086:7113): PMBA at 0x40 bits 15:6, I/O
+	 * enabled by PMREGMISC (0x80) bit 0 (PIIX4 datasheet §11.1). */
+	movl $0x80000b00, %ebx
+	movl $0x71138086, %edi
+	movl $0xffc0, %esi
+	movl $0x80, %ecx
+	movl $0x01, %ebp
+	early_pm_s5:
+	movl %ebx, %eax
+	movw $0xcf8, %dx
+	outl %eax, %dx
+	movw $0xcfc, %dx
+	inl %dx, %eax
+	cmpl %edi, %eax
+	jne 8f
+	leal (%ebx, %ecx), %eax         /* enable register */
+	movw $0xcf8, %dx
+	outl %eax, %dx
+	movw $0xcfc, %dx
+	inl %dx, %eax
+	testl %ebp, %eax
+	jz 8f
+	leal 0x40(%ebx), %eax           /* base register */
+	movw $0xcf8, %dx
+	outl %eax, %dx
+	movw $0xcfc, %dx
+	inl %dx, %eax
+	andl %esi, %eax
+	jz 8f
+	leal 4(%eax), %edx              /* PM1_CNT */
+	movw $0x2000, %ax
+	outw %ax, %dx
+8:	/* then ICH9 LPC, 00:1f.0 (8086:2918): PMBASE at 0x40 bits 15:7,
+	 * ACPI_CNTL (0x44) bit 7 ACPI_EN (ICH9 datasheet §13.1). */
+	cmpl $0x80000b00, %ebx
+	jne 9f
+	movl $0x8000f800, %ebx
+	movl $0x29188086, %edi
+	movl $0xff80, %esi
+	movl $0x44, %ecx
+	movl $0x80, %ebp
+	jmp early_pm_s5
+9:	cli
+	hlt
+	jmp 9b
 
 	.code64
 long_mode:
@@ -168,6 +261,12 @@ long_mode:
 	.section .rodata
 msg_no_lm:
 	.asciz "boot: this CPU has no long mode (x86_64); cannot continue\r\n"
+msg_ram:
+	.asciz "boot: not enough memory: RAM ends below the end of this kernel's image at 0x"
+msg_ram2:
+	.asciz "; give the VM more memory (QEMU: -m 3 or more)\r\n"
+hex_digits:
+	.ascii "0123456789abcdef"
 	.balign 8
 gdt32:
 	.quad 0

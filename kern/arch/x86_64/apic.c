@@ -120,6 +120,11 @@ int lapic_init(const struct acpi_madt_info *m)
 	return 0;
 }
 
+bool lapic_present(void)
+{
+	return x2apic || xapic;
+}
+
 bool lapic_is_x2apic(void)
 {
 	return x2apic;
@@ -132,6 +137,8 @@ uint32_t lapic_id(void)
 
 void lapic_eoi(void)
 {
+	if (!lapic_present())
+		return;
 	lapic_write(LAPIC_EOI, 0);
 }
 

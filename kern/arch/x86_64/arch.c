@@ -20,6 +20,14 @@ static __noreturn void halt_forever(void)
 		__asm__ __volatile__("cli; hlt");
 }
 
+/* QEMU stops the VM a moment after a power-off write: give it that
+ * moment before concluding nothing listened. */
+static void wait_for_qemu(void)
+{
+	for (volatile int i = 0; i < 10000000; i++)
+		;
+}
+
 void arch_exit(int code)
 {
 	outl(DEBUG_EXIT_PORT, (uint32_t)code);
@@ -32,19 +40,66 @@ void arch_exit(int code)
  * sleep control register on hardware-reduced machines such as microvm). */
 __attribute__((weak)) int acpi_poweroff(void) { return -1; }
 
+/* PCI configuration mechanism #1 (PCI Local Bus 3.0 §3.2.2.3.2), bus 0;
+ * where nothing decodes the ports, reads return all ones. */
+static uint32_t pci0_read32(unsigned dev, unsigned fn, unsigned reg)
+{
+	outl(0xcf8, 0x80000000u | dev << 11 | fn << 8 | (reg & 0xfc));
+	return inl(0xcfc);
+}
+
+/* Chipset power-management blocks that hold the ACPI PM1 registers, for
+ * machines without an ACPI FADT (QEMU -machine pc,acpi=off): where the
+ * base register lives, its mask, and the bit that enables its decoding.
+ * PIIX4 datasheet §11.1: PM function 00:01.3, PMBA at 0x40 bits 15:6,
+ * PMREGMISC (0x80) bit 0. ICH9 datasheet §13.1: LPC 00:1f.0, PMBASE at
+ * 0x40 bits 15:7, ACPI_CNTL (0x44) bit 7. */
+static const struct pm_block {
+	const char *name;
+	uint8_t dev, fn;
+	uint32_t id;                    /* device << 16 | vendor */
+	uint16_t base_mask;
+	uint8_t en_reg, en_bit;
+} pm_blocks[] = {
+	{ "PIIX4", 1, 3, 0x71138086, 0xffc0, 0x80, 0x01 },
+	{ "ICH9", 0x1f, 0, 0x29188086, 0xff80, 0x44, 0x80 },
+};
+
+/* S5 through the chipset's PM1 control (PM block + 4). SLP_TYP for S5 is
+ * what the DSDT's \_S5 says; QEMU's PIIX4 and ICH9 DSDTs say 0 and its
+ * PM1 control powers off on SLP_TYP 0 with SLP_EN (bit 13) set (ACPI 6.5
+ * §4.8.3.2.1, Table 4.13 for the bits). */
+static void chipset_poweroff(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(pm_blocks); i++) {
+		const struct pm_block *b = &pm_blocks[i];
+
+		if (pci0_read32(b->dev, b->fn, 0) != b->id)
+			continue;
+		uint16_t base = (uint16_t)(pci0_read32(b->dev, b->fn, 0x40) & b->base_mask);
+
+		if (!base || !(pci0_read32(b->dev, b->fn, b->en_reg) & b->en_bit)) {
+			kprintf("poweroff: %s power management block not enabled\n", b->name);
+			continue;
+		}
+		kprintf("poweroff: entering S5 through the %s PM1 control at %#x\n",
+			b->name, base + 4);
+		outw(base + 4, 1u << 13);
+		wait_for_qemu();
+	}
+}
+
 void arch_poweroff(void)
 {
 	__asm__ __volatile__("cli");
-	acpi_poweroff();
-	/* QEMU's PIIX4 and ICH9 PM blocks, as SeaBIOS places them (PM1a_CNT at
-	 * 0x604; SLP_TYP 0 is QEMU's S5, SLP_EN is bit 13), then the old Bochs
-	 * port. */
-	outw(0x604, 0x2000);
-	outw(0xb004, 0x2000);
-	/* QEMU stops the VM a moment after the write: give it that moment
-	 * before concluding nothing listened. */
-	for (volatile int i = 0; i < 10000000; i++)
-		;
+	/* The ACPI code maps tables: only once the kernel's page tables
+	 * exist (a refused boot powers off before). */
+	if (x86_mmu_ready())
+		acpi_poweroff();
+	chipset_poweroff();
+	/* No power management at all (pc,acpi=off; microvm without ACPI):
+	 * the exit device ends the VM with status 1, code 0: all well. */
+	outl(DEBUG_EXIT_PORT, 0);
 	kprintf("poweroff: no way to power off found; halting\n");
 	halt_forever();
 }

@@ -6,11 +6,14 @@
  * below 4 GiB (reachable through the entry code's identity map), the real
  * page tables, and only then RAM above 4 GiB.
  */
+#include <kern/arch.h>
 #include <kern/boot.h>
+#include <kern/errno.h>
 #include <kern/memmap.h>
 #include <kern/pmm.h>
 #include <kern/printk.h>
 #include <kern/panic.h>
+#include "bootinfo.h"
 #include "x86.h"
 
 extern char __image_start[], __image_end[];
@@ -20,12 +23,40 @@ void x86_boot_main(uint32_t magic, uint32_t info);
 
 #define LOW_4G (1ULL << 32)
 
+static struct bootinfo bi;
+
+/* The loader's structures: below 4 GiB, where the entry code's identity map
+ * reaches (page 0 included: QEMU's PVH ROM puts the memory map there);
+ * address 0 itself means "none". */
+static const void *boot_map(uint64_t pa, size_t len)
+{
+	if (!len || !pa || pa >= LOW_4G || len > LOW_4G - pa)
+		return NULL;
+	return (const void *)(uintptr_t)pa;
+}
+
+/* Bad boot input is not a kernel bug: say why and leave with a failure
+ * status (isa-debug-exit, else power off, else halt), no panic. */
+static __noreturn void boot_refuse(const char *why)
+{
+	kprintf("boot: cannot continue: %s\n", why);
+	arch_exit(1);
+}
+
 void x86_boot_main(uint32_t magic, uint32_t info)
 {
 	boot_cycles0 = boot_tsc0;
 	uart_early_init();
-	x86_parse_boot(magic, info);
+	/* Traps first: a fault from here on is reported, not a triple fault. */
 	trap_init();
+	int rc = bootinfo_parse(magic, info, boot_map, &bi, &memmap_boot);
+	boot_info.protocol = bi.protocol;
+	boot_info.cmdline = bi.cmdline;
+	boot_info.rsdp = bi.rsdp_len ? (uint64_t)(uintptr_t)bi.rsdp : bi.rsdp_pa;
+	if (rc == -EINVAL)
+		boot_refuse("the boot information is unusable (see above)");
+	if (rc == -ENOENT)
+		boot_refuse("the boot loader handed over no memory map");
 	boot_stamp("entry");
 
 	boot_info.kernel_start = (uintptr_t)__image_start;
@@ -36,7 +67,7 @@ void x86_boot_main(uint32_t magic, uint32_t info)
 			   boot_info.kernel_end - boot_info.kernel_start) < 0)
 		panic("boot: memory map full; cannot reserve the kernel image");
 	if (memmap_normalize(&memmap_boot) < 0 || memmap_usable_total(&memmap_boot) == 0)
-		panic("boot: no usable memory in the boot memory map");
+		boot_refuse("no usable memory in the boot memory map");
 	pmm_add_memmap(&memmap_boot, 0, LOW_4G);
 	mmu_init(&memmap_boot);
 	pmm_add_memmap(&memmap_boot, LOW_4G, ~0ULL);

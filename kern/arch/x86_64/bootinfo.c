@@ -1,189 +1,249 @@
 // SPDX-License-Identifier: MIT
 /*
  * Read what the boot loader handed over: Multiboot1 (spec 0.6.96 §3.3),
- * Multiboot2 (spec 2.0 §3.6) or PVH (xen/include/public/arch-x86/hvm/
- * start_info.h). Each fills boot_info (command line, RSDP) and memmap_boot.
- * Everything the loader wrote is bounds-checked: a size field that would run
- * past its structure ends the walk with a warning, never a fault.
- * We copy what we keep (command line, RSDP), so the loader's structures can be
- * reused as free memory later.
+ * Multiboot2 (spec 2.0 §3.6) or PVH (Xen's docs/misc/pvh.pandoc and
+ * xen/include/public/arch-x86/hvm/start_info.h). Everything the loader wrote
+ * is untrusted: each structure is read only through map(), which refuses
+ * what is not readable, and every size, count and offset is checked against
+ * the structure it lives in. A bad entry is skipped with a warning; a
+ * structure that cannot be trusted at all (a PVH start_info without its
+ * magic) is refused. We copy what we keep (command line, RSDP), so the
+ * loader's structures can be reused as free memory later.
  */
-#include <kern/boot.h>
+#include <kern/errno.h>
 #include <kern/memmap.h>
 #include <kern/printk.h>
 #include <string.h>
-#include "x86.h"
+#include "bootinfo.h"
 
-#define MB1_BOOT_MAGIC  0x2badb002
-#define MB2_BOOT_MAGIC  0x36d76289
-#define PVH_MAGIC       0x336ec578
+static uint32_t rd32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
+static uint64_t rd64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
 
-static char cmdline_buf[4096];
-static uint8_t rsdp_copy[36] __aligned(16);
-
-/* Loader structures live below 4 GiB, identity-mapped by the entry code. */
-static const void *ptr32(uint64_t pa) { return (const void *)(uintptr_t)pa; }
-
-static void keep_cmdline(uint64_t pa)
+/* Copy the NUL-terminated string at pa, at most max bytes of it (max = -1
+ * for "up to our buffer"), into bi->cmdline, cutting it where it outgrows
+ * the buffer. Byte by byte through map(), as its length is unknown. */
+static void keep_cmdline(struct bootinfo *bi, bootinfo_map_fn map, uint64_t pa,
+			 size_t max)
 {
-	if (!pa || pa >= (1ULL << 32))
+	size_t n = 0;
+
+	bi->cmdline[0] = 0;
+	if (!pa)
 		return;
-	const char *s = ptr32(pa);
-	size_t n = strnlen(s, sizeof(cmdline_buf) - 1);
-	memcpy(cmdline_buf, s, n);
-	cmdline_buf[n] = 0;
-	if (s[n])
-		pr_warn("boot: command line longer than %zu bytes, truncated\n",
-			sizeof(cmdline_buf) - 1);
+	for (; n < max; n++) {
+		const char *c = map(pa + n, 1);
+		if (!c) {
+			pr_warn("boot: command line at %#llx runs into unreadable memory; cut at %zu bytes\n",
+				(unsigned long long)pa, n);
+			break;
+		}
+		if (!*c)
+			break;
+		if (n == sizeof(bi->cmdline) - 1) {
+			bi->cmdline_truncated = true;
+			break;
+		}
+		bi->cmdline[n] = *c;
+	}
+	bi->cmdline[n] = 0;
 }
 
-static void keep_rsdp(const void *p, size_t len)
+static void add_range(struct memmap *mm, uint64_t base, uint64_t len, uint32_t type)
 {
-	memcpy(rsdp_copy, p, MIN(len, sizeof(rsdp_copy)));
-	boot_info.rsdp = (uint64_t)(uintptr_t)rsdp_copy;
+	if (!len)
+		return;
+	int rc = memmap_add(mm, base, len, type);
+	if (rc)
+		pr_warn("boot: memory range %#llx+%#llx type %u dropped (%d)\n",
+			(unsigned long long)base, (unsigned long long)len, type, rc);
 }
 
-static void parse_mb1(uint32_t info)
-{
-	const uint32_t *mbi = ptr32(info);
-	uint32_t flags = mbi[0];
+/* Multiboot 0.6.96 §3.3: the info block's fixed part, as far as we read it
+ * (flags .. mmap_addr). */
+#define MB1_INFO_LEN    52
 
-	boot_info.protocol = "multiboot1";
+static int parse_mb1(struct bootinfo *bi, bootinfo_map_fn map, uint32_t info,
+		     struct memmap *mm)
+{
+	const uint8_t *mbi = map(info, MB1_INFO_LEN);
+	uint32_t before = mm->count;
+
+	bi->protocol = "multiboot1";
+	if (!mbi) {
+		pr_err("boot: multiboot1 info block at %#x is not readable\n", info);
+		return -EINVAL;
+	}
+	uint32_t flags = rd32(mbi);
 	if (flags & (1u << 2)) {
-		keep_cmdline(mbi[4]);
+		keep_cmdline(bi, map, rd32(mbi + 16), (size_t)-1);
 		/* QEMU and GRUB put the kernel's file name first; drop a first
 		 * word that is not an option. */
-		size_t w = strcspn(cmdline_buf, " ");
-		if (!memchr(cmdline_buf, '=', w)) {
-			size_t skip = w + strspn(cmdline_buf + w, " ");
-			memmove(cmdline_buf, cmdline_buf + skip, strlen(cmdline_buf + skip) + 1);
+		char *s = bi->cmdline;
+		size_t w = strcspn(s, " ");
+		if (!memchr(s, '=', w)) {
+			size_t skip = w + strspn(s + w, " ");
+			memmove(s, s + skip, strlen(s + skip) + 1);
 		}
 	}
 	if (flags & (1u << 6)) {
-		uint64_t p = mbi[12], end = p + (uint64_t)mbi[11];
-		for (int n = 0; p + 24 <= end && n < 512; n++) {
-			const uint8_t *e = ptr32(p);
-			uint32_t size;
-			uint64_t base, len;
-			uint32_t type;
-			memcpy(&size, e, 4);
-			memcpy(&base, e + 4, 8);
-			memcpy(&len, e + 12, 8);
-			memcpy(&type, e + 20, 4);
-			if (size < 20) {
+		/* §3.3 "mmap": entries of size+4 bytes, `size` not counting
+		 * itself; base_addr at +4, length at +12, type at +20. */
+		uint64_t p = rd32(mbi + 48), end = p + (uint64_t)rd32(mbi + 44);
+		for (int n = 0; p + 24 <= end; n++) {
+			const uint8_t *e = map(p, 24);
+			if (!e) {
+				pr_warn("boot: multiboot1 memory map entry at %#llx is not readable\n",
+					(unsigned long long)p);
+				break;
+			}
+			uint32_t size = rd32(e);
+			if (size < 20 || size > end - p - 4) {
 				pr_warn("boot: multiboot1 memory map entry size %u, map ignored past it\n", size);
 				break;
 			}
-			memmap_add(&memmap_boot, base, len, type);
+			if (n == 1024) {
+				pr_warn("boot: multiboot1 memory map has over 1024 entries; rest ignored\n");
+				break;
+			}
+			add_range(mm, rd64(e + 4), rd64(e + 12), rd32(e + 20));
 			p += (uint64_t)size + 4;
 		}
-	} else if (flags & (1u << 0)) {
-		/* Only mem_lower/mem_upper: KiB below 640K and above 1M. */
-		memmap_add(&memmap_boot, 0, (uint64_t)mbi[1] << 10, MEM_USABLE);
-		memmap_add(&memmap_boot, 1 << 20, (uint64_t)mbi[2] << 10, MEM_USABLE);
 	}
-	/* Reserve the info structure and what it points at until parsed. */
+	if (mm->count == before && (flags & (1u << 0))) {
+		/* Only mem_lower/mem_upper: KiB below 640 KiB and from 1 MiB
+		 * up to the first hole. mem_lower is at most 640 by definition. */
+		uint32_t lower = rd32(mbi + 4), upper = rd32(mbi + 8);
+		add_range(mm, 0, (uint64_t)MIN(lower, 640u) << 10, MEM_USABLE);
+		add_range(mm, 1 << 20, (uint64_t)upper << 10, MEM_USABLE);
+	}
+	return mm->count == before ? -ENOENT : 0;
 }
 
-static void parse_mb2(uint32_t info)
+/* Multiboot2 §3.6: a u32 total_size, a reserved u32, then 8-byte aligned
+ * tags {u32 type, u32 size} up to an end tag (type 0). */
+static int parse_mb2(struct bootinfo *bi, bootinfo_map_fn map, uint32_t info,
+		     struct memmap *mm)
 {
-	const uint8_t *base = ptr32(info);
-	uint32_t total;
-	memcpy(&total, base, 4);
+	const uint8_t *hdr = map(info, 8);
+	uint32_t before = mm->count;
 
-	boot_info.protocol = "multiboot2";
-	if (total < 16 || total > (1u << 20)) {
+	bi->protocol = "multiboot2";
+	if (!hdr) {
+		pr_err("boot: multiboot2 info at %#x is not readable\n", info);
+		return -EINVAL;
+	}
+	uint32_t total = rd32(hdr);
+	const uint8_t *base = total >= 16 && total <= (1u << 20) ? map(info, total) : NULL;
+	if (!base) {
 		pr_err("boot: multiboot2 info size %u is implausible\n", total);
-		return;
+		return -EINVAL;
 	}
 	for (uint32_t off = 8; off + 8 <= total;) {
-		uint32_t type, size;
-		memcpy(&type, base + off, 4);
-		memcpy(&size, base + off + 4, 4);
+		const uint8_t *t = base + off;
+		uint32_t type = rd32(t), size = rd32(t + 4);
 		if (type == 0)
 			break;
 		if (size < 8 || size > total - off) {
 			pr_warn("boot: multiboot2 tag %u has bad size %u\n", type, size);
 			break;
 		}
-		const uint8_t *t = base + off;
-		if (type == 1) {                        /* command line */
-			keep_cmdline((uint64_t)(uintptr_t)(t + 8));
-		} else if (type == 6 && size >= 16) {   /* memory map */
-			uint32_t esz;
-			memcpy(&esz, t + 8, 4);
+		if (type == 1) {                        /* §3.6.3 command line */
+			keep_cmdline(bi, map, (uint64_t)info + off + 8, size - 8);
+		} else if (type == 6 && size >= 16) {   /* §3.6.8 memory map */
+			uint32_t esz = rd32(t + 8);
+			/* We read 20 bytes of each entry (base, length,
+			 * type); the spec's entries are 24. */
 			if (esz < 20) {
-				pr_warn("boot: multiboot2 mmap entry size %u\n", esz);
+				pr_warn("boot: multiboot2 memory map entry size %u, map ignored\n", esz);
 			} else {
-				for (uint32_t e = 16; e + esz <= size; e += esz) {
-					uint64_t b, l;
-					uint32_t ty;
-					memcpy(&b, t + e, 8);
-					memcpy(&l, t + e + 8, 8);
-					memcpy(&ty, t + e + 16, 4);
-					memmap_add(&memmap_boot, b, l, ty);
-				}
+				for (uint64_t e = 16; e + esz <= size; e += esz)
+					add_range(mm, rd64(t + e), rd64(t + e + 8),
+						  rd32(t + e + 16));
 			}
 		} else if ((type == 14 || type == 15) && size > 8) {
-			/* A copy of the RSDP (v1 or v2); prefer v2. */
-			if (type == 15 || !boot_info.rsdp)
-				keep_rsdp(t + 8, size - 8);
+			/* §3.6.12/13: a copy of the RSDP (v1 or v2); prefer v2. */
+			if (type == 15 || !bi->rsdp_len) {
+				bi->rsdp_len = MIN(size - 8, sizeof(bi->rsdp));
+				memcpy(bi->rsdp, t + 8, bi->rsdp_len);
+			}
 		}
 		off += (size + 7) & ~7u;
 	}
+	return mm->count == before ? -ENOENT : 0;
 }
 
-static void parse_pvh(uint32_t info)
-{
-	const uint8_t *si = ptr32(info);
-	uint32_t version, entries;
-	uint64_t cmd, rsdp, map;
+/* struct hvm_start_info (start_info.h): magic +0, version +4, flags +8,
+ * nr_modules +12, modlist_paddr +16, cmdline_paddr +24, rsdp_paddr +32;
+ * version 1 adds memmap_paddr +40, memmap_entries +48, reserved +52. */
+#define PVH_INFO_V0_LEN 40
+#define PVH_INFO_V1_LEN 56
+#define PVH_MEMMAP_MAX  1024            /* entries; QEMU writes a handful */
 
-	boot_info.protocol = "pvh";
-	memcpy(&version, si + 4, 4);
-	memcpy(&cmd, si + 24, 8);
-	memcpy(&rsdp, si + 32, 8);
-	keep_cmdline(cmd);
-	boot_info.rsdp = rsdp;
+static int parse_pvh(struct bootinfo *bi, bootinfo_map_fn map, uint32_t info,
+		     struct memmap *mm)
+{
+	const uint8_t *si = map(info, PVH_INFO_V0_LEN);
+	uint32_t before = mm->count;
+
+	bi->protocol = "pvh";
+	/* The magic is the one proof that %ebx points at a start_info: a
+	 * loader that let something else (QEMU: an over-long command line)
+	 * overwrite it hands us garbage, so trust none of it. */
+	if (!si || rd32(si) != PVH_MAGIC) {
+		pr_err("boot: PVH start_info at %#x has no valid magic (%#x); it was overwritten "
+		       "(QEMU puts it right after the command line: is the command line over 4 KiB?)\n",
+		       info, si ? rd32(si) : 0);
+		return -EINVAL;
+	}
+	uint32_t version = rd32(si + 4);
+	keep_cmdline(bi, map, rd64(si + 24), (size_t)-1);
+	bi->rsdp_pa = rd64(si + 32);
 	if (version < 1) {
 		pr_err("boot: PVH start_info version 0 has no memory map\n");
-		return;
+		return -ENOENT;
 	}
-	memcpy(&map, si + 40, 8);
-	memcpy(&entries, si + 48, 4);
-	if (entries > 1024 || !map || map >= (1ULL << 32)) {
+	si = map(info, PVH_INFO_V1_LEN);
+	if (!si) {
+		pr_err("boot: PVH start_info at %#x is not readable\n", info);
+		return -EINVAL;
+	}
+	uint64_t pa = rd64(si + 40);
+	uint32_t entries = rd32(si + 48);
+	/* struct hvm_memmap_table_entry: addr +0, size +8, type +16, 24 bytes. */
+	const uint8_t *e = entries && entries <= PVH_MEMMAP_MAX ?
+			   map(pa, 24 * (size_t)entries) : NULL;
+	if (!e) {
 		pr_err("boot: PVH memory map implausible (%u entries at %#llx)\n",
-		       entries, (unsigned long long)map);
-		return;
+		       entries, (unsigned long long)pa);
+		return -ENOENT;
 	}
-	for (uint32_t i = 0; i < entries; i++) {
-		const uint8_t *e = ptr32(map + 24ULL * i);
-		uint64_t b, l;
-		uint32_t ty;
-		memcpy(&b, e, 8);
-		memcpy(&l, e + 8, 8);
-		memcpy(&ty, e + 16, 4);
-		memmap_add(&memmap_boot, b, l, ty);
-	}
+	for (uint32_t i = 0; i < entries; i++, e += 24)
+		add_range(mm, rd64(e), rd64(e + 8), rd32(e + 16));
+	return mm->count == before ? -ENOENT : 0;
 }
 
-int x86_parse_boot(uint32_t magic, uint32_t info)
+int bootinfo_parse(uint32_t magic, uint32_t info, bootinfo_map_fn map,
+		   struct bootinfo *bi, struct memmap *mm)
 {
-	boot_info.cmdline = cmdline_buf;
+	memset(bi, 0, sizeof(*bi));
+	bi->protocol = "unknown";
+	int rc;
 	switch (magic) {
 	case MB1_BOOT_MAGIC:
-		parse_mb1(info);
+		rc = parse_mb1(bi, map, info, mm);
 		break;
 	case MB2_BOOT_MAGIC:
-		parse_mb2(info);
+		rc = parse_mb2(bi, map, info, mm);
 		break;
 	case PVH_MAGIC:
-		parse_pvh(info);
+		rc = parse_pvh(bi, map, info, mm);
 		break;
 	default:
-		boot_info.protocol = "unknown";
 		pr_err("boot: unknown boot protocol (magic %#x)\n", magic);
-		return -22;
+		return -EINVAL;
 	}
-	return 0;
+	if (bi->cmdline_truncated)
+		pr_warn("boot: command line longer than %zu bytes, truncated\n",
+			sizeof(bi->cmdline) - 1);
+	return rc;
 }

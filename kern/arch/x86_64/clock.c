@@ -22,6 +22,10 @@ int refclock_get(struct refclock *rc)
 		*rc = (struct refclock){ "hpet", hpet_hz(), hpet_read };
 		return 0;
 	}
+	/* Channel 0 drives the timer interrupts on a CPU without a LAPIC:
+	 * reprogramming it as a counter would stop the clock's events. */
+	if (pit_is_event_timer())
+		return -EBUSY;
 	if (pit_present()) {
 		*rc = (struct refclock){ "pit", PIT_HZ, pit_counter_read };
 		return 0;

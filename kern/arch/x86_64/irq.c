@@ -37,6 +37,10 @@ static struct vec vecs[256];
 static uint64_t counts[256];
 static bool setup_done;
 static int setup_rc;
+/* No LAPIC: the 8259s are the only interrupt controller, and only the
+ * PIT's IRQ 0 is wired through them (x86_irq_attach_pic). MSIs and IOAPIC
+ * lines need a LAPIC; their users fall back to polling. */
+static bool pic_only;
 
 unsigned long irq_save(void)
 {
@@ -87,6 +91,14 @@ void x86_irq_dispatch(unsigned vector)
 	 * except that a spurious IRQ 15 was a real IRQ 2 at the master
 	 * (8259A datasheet, "interrupt sequence"). */
 	if (vector < IRQ_VEC_FIRST) {
+		struct vec *v = &vecs[vector];
+
+		if (pic_only && v->nhandlers && vector >= IRQ_VEC_PIC_BASE) {
+			for (unsigned i = 0; i < v->nhandlers; i++)
+				v->h[i].fn(v->h[i].arg);
+			pic_eoi(vector - IRQ_VEC_PIC_BASE);
+			return;
+		}
 		if (vector == IRQ_VEC_PIC_BASE + 15)
 			outb(0x20, 0x20);
 		return;
@@ -130,6 +142,27 @@ int x86_irq_alloc_vector(irq_handler_t fn, void *arg)
 	return v;
 }
 
+int x86_irq_attach_pic(unsigned line, irq_handler_t fn, void *arg)
+{
+	if (!fn || line >= 16)
+		return -EINVAL;
+	if (!pic_only)
+		return -ENODEV;
+	unsigned long flags = irq_save();
+	int v = IRQ_VEC_PIC_BASE + (int)line;
+
+	if (vecs[v].used) {
+		irq_restore(flags);
+		return -EBUSY;
+	}
+	vecs[v] = (struct vec){ .used = true, .gsi = NO_GSI, .nhandlers = 1 };
+	vecs[v].h[0].fn = fn;
+	vecs[v].h[0].arg = arg;
+	pic_unmask(line);
+	irq_restore(flags);
+	return v;
+}
+
 uint32_t x86_irq_dest_apic_id(void)
 {
 	return lapic_id();
@@ -146,6 +179,8 @@ int irq_alloc_msi(irq_handler_t fn, void *arg, struct msi_msg *msg)
 
 	if (v)
 		return v;
+	if (pic_only)
+		return -ENODEV;
 	v = x86_irq_alloc_vector(fn, arg);
 
 	if (v < 0)
@@ -194,6 +229,8 @@ int irq_attach_line(unsigned line, bool level, bool active_low,
 
 	if (rc)
 		return rc;
+	if (pic_only)
+		return -ENODEV;
 	uint32_t gsi = line_to_gsi(line, &level, &active_low);
 
 	if (!ioapic_has_gsi(gsi))
@@ -264,6 +301,14 @@ int x86_irq_setup(void)
 	if (m->flags & 1)
 		pic_disable();
 	setup_rc = lapic_init(m);
+	if (setup_rc == -ENODEV) {
+		/* The 8259 then delivers straight to the CPU (SDM vol. 3A
+		 * §10.4.3: without an APIC, INTR is the 8259's). */
+		pic_disable();
+		pic_only = true;
+		setup_rc = 0;
+		return 0;
+	}
 	if (setup_rc)
 		return setup_rc;
 	if (ioapic_init(m) < 0)
@@ -277,7 +322,9 @@ static int x86_irq_init(void)
 	const struct acpi_madt_info *m = acpi_madt();
 
 	/* One line at boot: every console byte is a VM exit. */
-	if (!rc)
+	if (!rc && pic_only)
+		pr_warn("irq: no local APIC: the 8259 carries the timer only; device interrupts unavailable (drivers poll)\n");
+	else if (!rc)
 		pr_info("irq: %s id %u; %u IOAPIC(s), %u GSIs; %s: %u CPU(s), %u override(s)\n",
 			lapic_is_x2apic() ? "x2APIC" : "xAPIC", lapic_id(), ioapic_count(),
 			ioapic_gsi_count(), m->from_firmware ? "ACPI MADT" : "no MADT, PC defaults",

@@ -168,11 +168,26 @@ void *vm_map_mmio(uint64_t pa, uint64_t size)
 	return (void *)(uintptr_t)pa;
 }
 
+bool x86_mmu_ready(void)
+{
+	return pml4 != NULL;
+}
+
+/* Walks the tables in CR3, not pml4: the backtrace and fault handlers call
+ * this from the first instruction on, when the entry code's identity map
+ * is live and pml4 is still NULL. */
 bool vm_is_mapped(uint64_t va, uint64_t size)
 {
 	uint64_t end = va + (size ? size : 1);
+	if (end < va)
+		return false;
+	/* 4-level paging: bits 63:47 must all equal bit 47 (SDM vol. 1
+	 * §3.3.7.1); the walk below only looks at bits 47:12. */
+	if ((uint64_t)((int64_t)(va << 16) >> 16) != va ||
+	    (uint64_t)((int64_t)((end - 1) << 16) >> 16) != end - 1)
+		return false;
 	for (va = ALIGN_DOWN(va, SZ_4K); va < end; va += SZ_4K) {
-		uint64_t *t = pml4;
+		uint64_t *t = (uint64_t *)(uintptr_t)(read_cr3() & PTE_ADDR);
 		for (int level = 3;; level--) {
 			uint64_t e = t[(va >> (12 + 9 * level)) & 511];
 			if (!(e & PTE_P))

@@ -2,7 +2,9 @@
 /* The one-shot event device behind kern/time.c: the LAPIC timer, in
  * TSC-deadline mode when CPUID.1:ECX[24] offers it (the deadline is a TSC
  * value, so no calibration is needed: SDM Vol. 3A §10.5.4.1), else in
- * one-shot mode with its rate calibrated against the TSC. */
+ * one-shot mode with its rate calibrated against the TSC. A CPU without a
+ * LAPIC (QEMU -cpu ...,-apic) gets the 8254 PIT's channel 0 in one-shot
+ * mode through the 8259's IRQ 0 instead: never a clock without events. */
 #include <arch/apic.h>
 #include <arch/clock.h>
 #include <arch/cpu.h>
@@ -14,7 +16,7 @@
 #include <kern/shell.h>
 #include <kern/time.h>
 
-static bool ready, tsc_deadline;
+static bool ready, tsc_deadline, pit_events;
 static uint64_t lapic_hz;
 static int vector = -1;
 static const char *event_name = "none";
@@ -33,6 +35,20 @@ void arch_timer_program(uint64_t deadline_ns)
 {
 	if (!ready)
 		return;
+	if (pit_events) {
+		if (deadline_ns == TIME_NO_DEADLINE) {
+			pit_oneshot(0);
+			return;
+		}
+		uint64_t now = time_ns();
+		uint64_t delta = deadline_ns > now ? deadline_ns - now : 0;
+		/* Rounded up, as below; past 16 bits (55 ms) it fires early
+		 * and time_interrupt programs the rest. */
+		uint64_t ticks = mul_div_u64(delta, PIT_HZ, NSEC_PER_SEC) + 1;
+
+		pit_oneshot(ticks > 0xffff ? 0xffff : (uint32_t)ticks);
+		return;
+	}
 	if (tsc_deadline) {
 		/* 0 disarms; any past value fires at once. */
 		lapic_timer_deadline(deadline_ns == TIME_NO_DEADLINE ? 0 : tsc_at_ns(deadline_ns));
@@ -87,6 +103,26 @@ static int x86_time_init(void)
 	if (rc)
 		return rc;
 	tsc_init();
+	if (!lapic_present()) {
+		/* After tsc_init: its calibration may use channel 0 as a
+		 * counter, which the events now take over. */
+		vector = x86_irq_attach_pic(0, timer_irq, NULL);
+		if (vector < 0) {
+			pr_err("timer: no LAPIC and IRQ 0 unavailable (%d)\n", vector);
+			return vector;
+		}
+		pit_events = true;
+		event_name = "pit-oneshot";
+		ready = true;
+		uint64_t hz = tsc_hz();
+
+		pr_info("time: TSC %llu.%03llu MHz from %s; events: PIT one-shot via 8259 IRQ 0 (no LAPIC)\n",
+			(unsigned long long)(hz / 1000000), (unsigned long long)(hz / 1000 % 1000),
+			tsc_freq_source());
+		time_interrupt();
+		boot_stamp("time");
+		return 0;
+	}
 	vector = x86_irq_alloc_vector(timer_irq, NULL);
 	if (vector < 0)
 		return vector;

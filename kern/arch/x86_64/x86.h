@@ -7,10 +7,11 @@
 
 struct memmap;
 
-int x86_parse_boot(uint32_t magic, uint32_t info);
 void trap_init(void);
 /* Build the kernel's page tables from the normalized map and switch to them. */
 void mmu_init(const struct memmap *m);
+/* Has mmu_init built the kernel's tables (so vm_map_mmio works)? */
+bool x86_mmu_ready(void);
 void uart_early_init(void);
 extern uint64_t boot_tsc0;
 /* Device interrupt vectors (>= 32) go here, from trap_handler (irq code). */

@@ -15,6 +15,10 @@ struct acpi_madt_info;
  * exists, else xAPIC at the MADT's address; spurious vector 255, TPR 0,
  * LINT0 masked, LINT1 NMI. @return 0 or -ENODEV (no APIC). */
 int lapic_init(const struct acpi_madt_info *m);
+/* Did lapic_init find and enable a LAPIC? Without one (QEMU -cpu ...,-apic)
+ * the 8259 delivers to the CPU directly, and the other lapic_ calls must
+ * not be made (lapic_eoi alone is then a no-op). */
+bool lapic_present(void);
 bool lapic_is_x2apic(void);
 uint32_t lapic_id(void);
 void lapic_eoi(void);
@@ -57,5 +61,10 @@ uint64_t ioapic_read_entry(uint32_t gsi);
 
 /* Remap the 8259 pair to vectors 32..47 and mask every line. */
 void pic_disable(void);
+/* Without a LAPIC the 8259 pair is the interrupt controller: unmask one
+ * line (0..15; the cascade IR2 too for 8..15), and end its interrupt
+ * (non-specific EOI, OCW2; the slave first for 8..15). */
+void pic_unmask(unsigned line);
+void pic_eoi(unsigned line);
 
 #endif

@@ -63,6 +63,12 @@ void pit_counter_start(void);
 /* Ticks since pit_counter_start, extended to 64 bits: call at least every
  * 50 ms (the 16-bit counter wraps every 54.9 ms). */
 uint64_t pit_counter_read(void);
+/* Channel 0 as the event timer instead (no LAPIC): mode 0 ("interrupt on
+ * terminal count"), one IRQ 0 edge count ticks from now; count 0 stops it.
+ * From the first call on, channel 0 is no longer a free counter and
+ * pit_is_event_timer() says so. */
+void pit_oneshot(uint32_t count);
+bool pit_is_event_timer(void);
 
 /* --- reference counter: HPET when present, else the PIT --- */
 
@@ -71,7 +77,8 @@ struct refclock {
 	uint64_t hz;
 	uint64_t (*read)(void);     /* PIT: poll at least every 50 ms */
 };
-/* Pick and start the reference counter. @return 0 or -ENODEV. */
+/* Pick and start the reference counter. @return 0, -ENODEV, or -EBUSY (no
+ * HPET, and the PIT is the event timer). */
 int refclock_get(struct refclock *rc);
 
 #endif

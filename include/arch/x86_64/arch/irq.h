@@ -27,6 +27,11 @@ int x86_irq_setup(void);
  * attach fn. @return the vector, or -ENOSPC. */
 int x86_irq_alloc_vector(irq_handler_t fn, void *arg);
 
+/* Without a LAPIC only: attach fn to 8259 line (0..15), vector
+ * IRQ_VEC_PIC_BASE + line, and unmask it. @return the vector, -ENODEV
+ * when a LAPIC is there (use the IOAPIC), -EBUSY, -EINVAL. */
+int x86_irq_attach_pic(unsigned line, irq_handler_t fn, void *arg);
+
 /* The APIC id that MSIs and IOAPIC entries target (the boot CPU). */
 uint32_t x86_irq_dest_apic_id(void);
 
