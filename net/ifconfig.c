@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* `ifconfig`: the interfaces lwIP has, with their link state, MTU, MAC and
- * addresses. Interfaces are named as the kernel names them: lwIP's
- * two-letter names ("lo", "vi") are mapped to "lo0", "vioif0". */
+ * addresses, named as the kernel names them ("lo0", "vioif0"). */
 #include <kern/errno.h>
 #include <kern/printk.h>
 #include <kern/shell.h>
@@ -10,14 +9,14 @@
 #include <string.h>
 #include "lwip/netif.h"
 #include "lwip/tcpip.h"
+#include "netif_vioif.h"
 #include "netpriv.h"
 
-/* The kernel's name of an interface. */
+/* The kernel's name of an interface: the device's for a NIC, lwIP's
+ * (two letters and its number) for the rest. */
 void net_ifname(const struct netif *nif, char *buf, size_t size)
 {
-	if (nif->name[0] == 'v' && nif->name[1] == 'i')
-		snprintf(buf, size, "vioif%u", nif->num);
-	else
+	if (!net_vioif_name(nif, buf, size))
 		snprintf(buf, size, "%c%c%u", nif->name[0], nif->name[1],
 			 nif->num);
 }

@@ -8,6 +8,7 @@
 #include <net/net.h>
 #include "lwip/init.h"
 #include "lwip/tcpip.h"
+#include "netif_vioif.h"
 #include "netpriv.h"
 
 static bool ready;
@@ -33,6 +34,7 @@ static int net_init(void)
 	tcpip_init(tcpip_started, &started);
 	sem_down(&started);
 	ready = true;
+	net_vioif_start();
 	net_mem_stats(&ms);
 	pr_info("net: lwIP %s up, loopback 127.0.0.1 and ::1, %zu KiB budget\n",
 		LWIP_VERSION_STRING, ms.limit >> 10);
