@@ -144,7 +144,9 @@ bench: deps
 	$(MAKE) ARCH=aarch64 GUEST_TESTS=0 kernel
 	tools/bench.py
 
+# Keeps build/cache (lwIP's source package), so that a rebuild after a
+# clean needs no network.
 clean:
-	rm -rf build
+	find build -mindepth 1 -maxdepth 1 ! -name cache -exec rm -rf {} + 2>/dev/null || true
 
 -include $(OBJS:.o=.d)
