@@ -36,6 +36,31 @@ ARCH_SRCS := $(wildcard boot/$(ARCH)/*.S boot/$(ARCH)/*.c \
 SRCS := $(filter-out $(ARCH_EXCLUDE),$(COMMON_SRCS)) $(ARCH_SRCS)
 OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(SRCS)))
 
+# lwIP, unpacked from Debian's source package by tools/lwip-src.sh (the
+# version comes from the pinned .dsc name). build/lwip.mk is made by
+# running that script, and make restarts once it exists, so the wildcards
+# below see the sources. lwIP is someone else's code: it builds with our
+# flags less -Werror and -Wextra, and its warnings are not ours to fix.
+LWIP_VER := $(shell sed -n 's/.*lwip_\([0-9.]*\)+.*\.dsc$$/\1/p' net/lwip.sha256)
+LWIP_DIR := build/lwip-$(LWIP_VER)
+ifeq ($(filter clean deps,$(MAKECMDGOALS)),)
+include build/lwip.mk
+endif
+build/lwip.mk: tools/lwip-src.sh net/lwip.sha256
+	@tools/lwip-src.sh
+	@echo "# lwIP $(LWIP_VER) is unpacked in $(LWIP_DIR)" > $@
+LWIP_SRCS := $(wildcard $(LWIP_DIR)/src/core/*.c $(LWIP_DIR)/src/core/ipv4/*.c \
+	$(LWIP_DIR)/src/core/ipv6/*.c $(LWIP_DIR)/src/api/*.c) \
+	$(LWIP_DIR)/src/netif/ethernet.c
+LWIP_OBJS := $(patsubst $(LWIP_DIR)/src/%.c,$(BUILD)/lwip/%.o,$(LWIP_SRCS))
+LWIP_INC := -Inet -I$(LWIP_DIR)/src/include
+LWIP_CFLAGS := $(filter-out -Werror -Wextra,$(CFLAGS)) $(LWIP_INC) -w
+OBJS += $(LWIP_OBJS)
+# Our glue in net/ sees lwIP's headers (with our warnings: it builds
+# clean); nothing else does. Not -isystem: -MMD would then leave
+# net/lwipopts.h out of the dependencies.
+$(BUILD)/net/%.o: CFLAGS += $(LWIP_INC)
+
 include kern/arch/$(ARCH)/images.mk
 
 .PHONY: all kernel run test unit deps iso bench clean size
@@ -46,6 +71,10 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) -c $< -o $@
+$(BUILD)/lwip/%.o: $(LWIP_DIR)/src/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      lwip/$*.c"
+	@$(CC) $(LWIP_CFLAGS) -c $< -o $@
 $(BUILD)/%.o: %.S
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
@@ -115,7 +144,9 @@ bench: deps
 	$(MAKE) ARCH=aarch64 GUEST_TESTS=0 kernel
 	tools/bench.py
 
+# Keeps build/cache (lwIP's source package), so that a rebuild after a
+# clean needs no network.
 clean:
-	rm -rf build
+	find build -mindepth 1 -maxdepth 1 ! -name cache -exec rm -rf {} + 2>/dev/null || true
 
 -include $(OBJS:.o=.d)

@@ -20,6 +20,7 @@
 #include <kern/panic.h>
 #include <kern/printk.h>
 #include <kern/vm.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -272,6 +273,11 @@ int thread_sleep_ns(uint64_t ns)
 struct thread *thread_self(void)
 {
 	return sched_current;
+}
+
+int *thread_errno_location(void)
+{
+	return &sched_current->err;
 }
 
 const char *thread_name(const struct thread *t)

@@ -32,6 +32,7 @@ struct thread {
 	struct waitq exitq;         /* joiners */
 	unsigned id;
 	uint64_t runs;              /* times switched to */
+	int err;                    /* errno (<errno.h>) */
 	char name[THREAD_NAME_MAX];
 };
 

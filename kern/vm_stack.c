@@ -5,6 +5,13 @@
 #include <kern/vm.h>
 #include <kern/pmm.h>
 
+static unsigned long guards;    /* live guard pages: RAM left unmapped */
+
+unsigned long vm_stack_guards(void)
+{
+	return guards;
+}
+
 static unsigned order_for(size_t bytes)
 {
 	unsigned o = 0;
@@ -23,6 +30,7 @@ void *vm_stack_alloc(size_t size)
 		page_free(base, order_for(size + PAGE_SIZE));
 		return NULL;
 	}
+	guards++;
 	/* The guard is the block's lowest page, the stack right above it
 	 * (pages past base + 4K + size, if the order rounded up, stay unused:
 	 * stack sizes of 2^n - 4K waste nothing). */
@@ -34,5 +42,6 @@ void vm_stack_free(void *top, size_t size)
 	size = ALIGN_UP(size, PAGE_SIZE);
 	uint8_t *base = (uint8_t *)top - size - PAGE_SIZE;
 	arch_vm_set_guard((uintptr_t)base, false);
+	guards--;
 	page_free(base, order_for(size + PAGE_SIZE));
 }

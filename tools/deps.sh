@@ -18,11 +18,16 @@ have dtc || need="$need device-tree-compiler"
 have python3 || need="$need python3"
 have gcc || need="$need gcc"
 have make || need="$need make"
-[ -z "$need" ] && exit 0
-echo "deps: installing$need"
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO=sudo
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-# shellcheck disable=SC2086
-$SUDO apt-get install -y -qq --no-install-recommends $need
+have patch || need="$need patch"      # tools/lwip-src.sh
+have xz || need="$need xz-utils"
+if [ -n "$need" ]; then
+	echo "deps: installing$need"
+	SUDO=""
+	[ "$(id -u)" -eq 0 ] || SUDO=sudo
+	export DEBIAN_FRONTEND=noninteractive
+	$SUDO apt-get update -qq
+	# shellcheck disable=SC2086
+	$SUDO apt-get install -y -qq --no-install-recommends $need
+fi
+# lwIP's source, from Debian's source package (cached under build/).
+exec "$(dirname "$0")/lwip-src.sh"

@@ -15,6 +15,9 @@ void *vm_map_mmio(uint64_t pa, uint64_t size);
  * below it. @return the stack top (16-byte aligned), or NULL. */
 void *vm_stack_alloc(size_t size);
 void vm_stack_free(void *top, size_t size);
+/* Guard pages of the stacks now allocated: the only usable RAM pages that
+ * are not mapped (threads started at boot, such as lwIP's, have some). */
+unsigned long vm_stack_guards(void);
 
 /* Is [va, va+size) mapped (present) in the kernel's tables? */
 bool vm_is_mapped(uint64_t va, uint64_t size);

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/* The network stack as the kernel sees it (net/): whether it is up, its
+ * memory, and the statistics the shell and the tests read. Applications
+ * use <net/socket.h> instead. */
+#ifndef NET_NET_H
+#define NET_NET_H
+
+#include <kern/compiler.h>
+
+/* Has the stack started (the tcpip thread runs, loopback is up)? */
+bool net_ready(void);
+
+/* lwIP's memory budget (net/mem.c): every heap block and pool element
+ * lwIP holds comes out of `limit` bytes of the kernel heap. */
+struct net_mem_stats {
+	size_t limit, used, peak;
+	uint64_t failed;        /* allocations refused (over budget or OOM) */
+};
+void net_mem_stats(struct net_mem_stats *s);
+/* Change the budget (tests: make the stack run out). @return the old one. */
+size_t net_mem_set_limit(size_t limit);
+
+/* Elements in use summed over lwIP's pools (pbufs, PCBs, netconns, ...):
+ * back at its old value once everything opened has been closed. */
+unsigned long net_pool_in_use(void);
+/* Per-protocol counters, for tests; proto is "tcp", "udp", "ip", ...
+ * @return 0, or -ENOENT for an unknown name. */
+struct net_proto_stats {
+	uint64_t xmit, recv, drop, memerr, err;
+};
+int net_proto_stats(const char *proto, struct net_proto_stats *s);
+
+#endif

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/* lwIP's compiler and platform glue (lwIP's doc/sys_arch.txt, "cc.h"):
+ * the kernel's freestanding libc provides string.h, stdlib.h, limits.h,
+ * ctype.h and errno.h; this file fills in the rest. */
+#ifndef NET_ARCH_CC_H
+#define NET_ARCH_CC_H
+
+#include <kern/compiler.h>
+#include <kern/panic.h>
+#include <kern/printk.h>
+#include <errno.h>       /* the kernel's numbers, and a per-thread errno */
+#include <limits.h>
+
+/* Both our arches are little-endian; gcc says so itself. */
+#define BYTE_ORDER LITTLE_ENDIAN
+
+/* There is no <unistd.h>; ssize_t is the LP64 one (as <net/socket.h>). */
+#define LWIP_NO_UNISTD_H 1
+typedef long ssize_t;
+
+/* lwIP's socket errors are the <kern/errno.h> numbers (Linux's values,
+ * the same as lwIP's own table), set in the per-thread errno: so
+ * LWIP_PROVIDE_ERRNO stays off and lwIP includes nothing else for them. */
+#define LWIP_ERRNO_STDINCLUDE 1
+
+/* lwIP's debug and diagnostic output goes to the kernel log. */
+#define LWIP_PLATFORM_DIAG(x) do { kprintf x; } while (0)
+/* An lwIP assertion is a broken invariant inside the stack: stop there. */
+#define LWIP_PLATFORM_ASSERT(x) panic("lwip: %s at %s:%d", (x), __FILE__, __LINE__)
+
+#endif

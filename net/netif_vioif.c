@@ -1,0 +1,298 @@
+/* SPDX-License-Identifier: MIT */
+/* lwIP interfaces over the kernel's network devices (<drivers/netdev.h>):
+ * every device the registry announces becomes an lwIP netif, configured
+ * from the net.* options (net/netcfg.h) or by DHCP and SLAAC.
+ *
+ * Transmit is zero-copy: the pbuf chain is posted as scatter-gather and
+ * held (pbuf_ref) until the driver's done(). TCP checksums are left to the
+ * device through netdev_csum_prepare (lwIP has no partial checksums, so
+ * its TCP generation is off on these interfaces); UDP's stay in software,
+ * because a UDP datagram larger than the MTU leaves as IPv4 fragments,
+ * which the offload does not cover. Receive copies each frame into a pool
+ * pbuf: lwIP 2.1.3's custom pbufs (zero-copy receive) lack the fix for
+ * its bug #60681, and one copy keeps the driver's buffers moving.
+ * lwIP cannot skip its receive checksum check per packet, so the
+ * device's DATA_VALID is not used yet.
+ *
+ * Built only once <drivers/netdev.h> is in the tree (it comes with the
+ * virtio-net driver). */
+#if __has_include(<drivers/netdev.h>)
+#include <drivers/netdev.h>
+#include <kern/cmdline.h>
+#include <kern/errno.h>
+#include <kern/printk.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "lwip/dhcp.h"
+#include "lwip/dns.h"
+#include "lwip/etharp.h"
+#include "lwip/ethip6.h"
+#include "lwip/netif.h"
+#include "lwip/pbuf.h"
+#include "lwip/tcpip.h"
+#include "netcfg.h"
+#include "netif_vioif.h"
+#include "netpriv.h"
+
+/* The options apply to every interface of that name. */
+CMDLINE_OPT(net_dns, "net.dns", "resolvers: ADDR[,ADDR] (IPv4 or IPv6)");
+CMDLINE_OPT(net_v0_ip, "net.vioif0.ip", "vioif0 IPv4: A.B.C.D/N, dhcp (default) or off");
+CMDLINE_OPT(net_v0_gw, "net.vioif0.gw", "vioif0 IPv4 gateway");
+CMDLINE_OPT(net_v0_ip6, "net.vioif0.ip6", "vioif0 IPv6: ADDR/N, auto (SLAAC, default) or off");
+CMDLINE_OPT(net_v1_ip, "net.vioif1.ip", "vioif1 IPv4");
+CMDLINE_OPT(net_v1_gw, "net.vioif1.gw", "vioif1 IPv4 gateway");
+CMDLINE_OPT(net_v1_ip6, "net.vioif1.ip6", "vioif1 IPv6");
+
+struct vif {
+	struct netif netif;
+	struct netdev *nd;
+	uint64_t rx_nomem, tx_drop;
+};
+
+/* --- Transmit --------------------------------------------------------------- */
+static void vif_tx_done(struct netdev *nd, void *arg, int err)
+{
+	pbuf_free(arg);         /* thread-safe: SYS_LIGHTWEIGHT_PROT */
+}
+
+static err_t vif_linkoutput(struct netif *netif, struct pbuf *p)
+{
+	struct vif *v = netif->state;
+	struct netdev_sg sg[16];
+	struct netdev_tx tx = { .sg = sg, .done = vif_tx_done };
+	unsigned max = MIN(v->nd->tx_max_sg, ARRAY_SIZE(sg));
+	struct pbuf *q, *send = p;
+	int rc;
+
+	/* A chain longer than the device takes is flattened first. */
+	if (pbuf_clen(p) > max) {
+		send = pbuf_clone(PBUF_RAW, PBUF_RAM, p);
+		if (!send) {
+			v->tx_drop++;
+			return ERR_MEM;
+		}
+	} else {
+		pbuf_ref(p);
+	}
+	for (q = send; q; q = q->next)
+		if (q->len)
+			sg[tx.nsg++] = (struct netdev_sg){ q->payload, q->len };
+	tx.arg = send;
+	rc = netdev_csum_prepare(&tx);
+	if (rc < 0 && rc != -ENOENT) {
+		pbuf_free(send);
+		v->tx_drop++;
+		return ERR_VAL;
+	}
+	rc = netdev_xmit(v->nd, &tx);
+	if (rc < 0) {
+		/* done() will not come: the frame is ours to drop. TCP
+		 * retransmits; a full ring is the only expected case. */
+		pbuf_free(send);
+		v->tx_drop++;
+		return rc == -ENOSPC ? ERR_MEM : ERR_IF;
+	}
+	return ERR_OK;
+}
+
+/* --- Receive (the driver's thread) -------------------------------------------- */
+static int vif_rx(struct netdev *nd, void *ctx, struct netdev_rx *rx)
+{
+	struct vif *v = ctx;
+	struct pbuf *p;
+	uint32_t off = 0;
+
+	if (rx->len > 0xffff)
+		return NETDEV_RX_DONE;          /* not one lwIP pbuf chain */
+	p = pbuf_alloc(PBUF_RAW, (u16_t)rx->len, PBUF_POOL);
+	if (!p) {
+		v->rx_nomem++;                  /* budget spent: drop, go on */
+		return NETDEV_RX_DONE;
+	}
+	for (unsigned i = 0; i < rx->nseg && off < rx->len; i++) {
+		uint32_t n = MIN(rx->seg[i].len, rx->len - off);
+
+		pbuf_take_at(p, rx->seg[i].addr, (u16_t)n, (u16_t)off);
+		off += n;
+	}
+	/* tcpip_input queues it for the tcpip thread; no lock needed. */
+	if (v->netif.input(p, &v->netif) != ERR_OK)
+		pbuf_free(p);
+	return NETDEV_RX_DONE;
+}
+
+static void vif_link_changed(struct netdev *nd, void *ctx, bool up)
+{
+	struct vif *v = ctx;
+
+	LOCK_TCPIP_CORE();
+	if (up)
+		netif_set_link_up(&v->netif);
+	else
+		netif_set_link_down(&v->netif);
+	UNLOCK_TCPIP_CORE();
+	pr_info("net: %s link %s\n", nd->name, up ? "up" : "down");
+}
+
+/* --- Set-up ---------------------------------------------------------------------- */
+static err_t vif_netif_init(struct netif *netif)
+{
+	struct vif *v = netif->state;
+
+	netif->name[0] = 'v';
+	netif->name[1] = 'i';
+	netif->hwaddr_len = ETH_HWADDR_LEN;
+	memcpy(netif->hwaddr, v->nd->mac, ETH_HWADDR_LEN);
+	netif->mtu = (u16_t)MIN(v->nd->mtu, 0xffffu);
+	netif->mtu6 = netif->mtu;
+	netif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP |
+		       NETIF_FLAG_ETHERNET | NETIF_FLAG_IGMP | NETIF_FLAG_MLD6;
+	netif->output = etharp_output;
+	netif->output_ip6 = ethip6_output;
+	netif->linkoutput = vif_linkoutput;
+	NETIF_SET_CHECKSUM_CTRL(netif, NETIF_CHECKSUM_ENABLE_ALL &
+				~NETIF_CHECKSUM_GEN_TCP);
+	return ERR_OK;
+}
+
+/* The command line's net.* options (later: the hypervisor's store too). */
+static struct netcfg cfg;
+
+static void cfg_load(const char *ifname)
+{
+	static const char *const keys[] = { "ip", "gw", "ip6" };
+	char key[64];
+	const char *val;
+
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		snprintf(key, sizeof(key), "net.%s.%s", ifname, keys[i]);
+		val = cmdline_get(key);
+		if (val && netcfg_set(&cfg, key, val) < 0)
+			pr_warn("net: %s=%s is malformed, ignored\n", key, val);
+	}
+}
+
+static void ip4_from(ip4_addr_t *a, const uint8_t b[4])
+{
+	IP4_ADDR(a, b[0], b[1], b[2], b[3]);
+}
+
+static void vif_configure(struct vif *v, const struct netcfg_if *f)
+{
+	struct netif *nif = &v->netif;
+	const char *name = v->nd->name;
+
+	if (f->v4 == NETCFG_STATIC) {
+		ip4_addr_t ip, mask, gw;
+
+		ip4_from(&ip, f->ip4);
+		ip4_addr_set_u32(&mask, f->plen4 ? lwip_htonl(~0u << (32 - f->plen4)) : 0);
+		ip4_addr_set_zero(&gw);
+		if (f->has_gw4)
+			ip4_from(&gw, f->gw4);
+		netif_set_addr(nif, &ip, &mask, &gw);
+		pr_info("net: %s IPv4 %u.%u.%u.%u/%u from the command line\n", name,
+			f->ip4[0], f->ip4[1], f->ip4[2], f->ip4[3], f->plen4);
+	} else if (f->v4 == NETCFG_AUTO) {
+		dhcp_start(nif);
+		pr_info("net: %s IPv4 by DHCP\n", name);
+	}
+	if (f->v6 != NETCFG_OFF)
+		netif_create_ip6_linklocal_address(nif, 1);
+	if (f->v6 == NETCFG_STATIC) {
+		ip6_addr_t a;
+
+		memcpy(&a.addr, f->ip6, 16);
+		ip6_addr_clear_zone(&a);
+		if (netif_add_ip6_address(nif, &a, NULL) != ERR_OK)
+			pr_warn("net: %s: no room for its IPv6 address\n", name);
+		else
+			pr_info("net: %s IPv6 static from the command line\n", name);
+	} else if (f->v6 == NETCFG_AUTO) {
+		netif_set_ip6_autoconfig_enabled(nif, 1);
+	}
+}
+
+static void vif_added(struct netdev *nd, void *unused)
+{
+	struct netdev_client cl = { .rx = vif_rx, .link_changed = vif_link_changed };
+	struct netcfg_if f;
+	struct vif *v = calloc(1, sizeof(*v));
+
+	if (!v) {
+		pr_warn("net: %s: out of memory\n", nd->name);
+		return;
+	}
+	v->nd = nd;
+	cfg_load(nd->name);
+	netcfg_if_get(&cfg, nd->name, &f);
+
+	LOCK_TCPIP_CORE();
+	if (!netif_add(&v->netif, NULL, NULL, NULL, v, vif_netif_init,
+		       tcpip_input)) {
+		UNLOCK_TCPIP_CORE();
+		free(v);
+		pr_warn("net: %s: lwIP refused the interface\n", nd->name);
+		return;
+	}
+	if (!netif_default || netif_default == netif_get_by_index(1))
+		netif_set_default(&v->netif);
+	if (nd->link_up)
+		netif_set_link_up(&v->netif);
+	netif_set_up(&v->netif);
+	vif_configure(v, &f);
+	UNLOCK_TCPIP_CORE();
+
+	cl.ctx = v;
+	if (netdev_open(nd, &cl) < 0)
+		pr_warn("net: %s: already attached elsewhere\n", nd->name);
+}
+
+bool net_vioif_name(const struct netif *nif, char *buf, size_t size)
+{
+	if (nif->linkoutput != vif_linkoutput)
+		return false;
+	snprintf(buf, size, "%s", ((struct vif *)nif->state)->nd->name);
+	return true;
+}
+
+/* After net_init: the resolvers, then every device, now and later. */
+void net_vioif_start(void)
+{
+	const char *dns = cmdline_get("net.dns");
+
+	if (dns) {
+		if (netcfg_set(&cfg, "net.dns", dns) < 0)
+			pr_warn("net: net.dns=%s is malformed, ignored\n", dns);
+		LOCK_TCPIP_CORE();
+		for (int i = 0; i < cfg.ndns; i++) {
+			ip_addr_t a;
+
+			if (cfg.dns[i].family == 4)
+				IP_ADDR4(&a, cfg.dns[i].addr[0], cfg.dns[i].addr[1],
+					 cfg.dns[i].addr[2], cfg.dns[i].addr[3]);
+			else {
+				IP_SET_TYPE_VAL(a, IPADDR_TYPE_V6);
+				memcpy(ip_2_ip6(&a)->addr, cfg.dns[i].addr, 16);
+				ip6_addr_clear_zone(ip_2_ip6(&a));
+			}
+			dns_setserver((u8_t)i, &a);
+		}
+		UNLOCK_TCPIP_CORE();
+	}
+	if (netdev_watch(vif_added, NULL) < 0)
+		pr_warn("net: cannot watch for network devices\n");
+}
+#else
+#include "netif_vioif.h"
+
+void net_vioif_start(void)
+{
+}
+
+bool net_vioif_name(const struct netif *nif, char *buf, size_t size)
+{
+	return false;
+}
+#endif

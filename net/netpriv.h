@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared inside net/ only. */
+#ifndef NET_NETPRIV_H
+#define NET_NETPRIV_H
+
+#include <kern/compiler.h>
+
+/* Set lwIP's memory budget from the guest's RAM (net/mem.c). */
+void net_mem_init(void);
+/* Seed net_rand() (net/rand.c); again later when entropy appears. */
+void net_rand_seed(void);
+/* The tcpip thread, once it runs (net/sys_arch.c). */
+struct thread *net_tcpip_thread(void);
+
+struct netif;
+/* The kernel's name of an interface ("lo0", "vioif0"; net/ifconfig.c). */
+void net_ifname(const struct netif *nif, char *buf, size_t size);
+
+#endif
