@@ -94,8 +94,18 @@ static void console_from_dt(const void *fdt, const struct fdt_boot_info *bi)
 			(unsigned long long)VIRT_PL011);
 		return;
 	}
-	if (base != pl011_base())
-		pl011_early_init(base);
+	if (base == pl011_base())
+		return;
+	/* The first access to an address the device tree named. */
+	int rc = pl011_probe(base);
+	if (rc) {
+		pr_warn("boot: stdout-path PL011 at %#llx: %s; console stays at %#llx\n",
+			(unsigned long long)base,
+			rc == -EIO ? "nothing answers" : "not a PL011 (PrimeCell ID)",
+			(unsigned long long)VIRT_PL011);
+		return;
+	}
+	pl011_early_init(base);
 }
 
 static void keep_cmdline(const char *s)

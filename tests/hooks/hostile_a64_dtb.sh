@@ -1,0 +1,58 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Pre hook for tests/cases/hostile_a64.cases: device trees a hostile or
+# broken firmware could hand over, made from QEMU virt's own (128 MiB,
+# GICv2 or GICv3) by editing its source. QEMU's loader rewrites /chosen's
+# bootargs and the nodes named "memory" of a -dtb blob, and keeps the rest.
+#   noanswer.dtb     GICv2; a virtio,mmio node, fw_cfg, the stdout-path PL011
+#                    and the v2m frame at addresses where nothing answers
+#   gic_void.dtb     GICv2 whose distributor is where nothing answers
+set -e
+: "${T:?}"
+for v in 2 3; do
+	qemu-system-aarch64 -machine "virt,gic-version=$v,dumpdtb=$T/virt$v.dtb" \
+		-cpu cortex-a57 -m 128M -nographic -nodefaults >/dev/null 2>&1
+	dtc -q -I dtb -O dts -o "$T/virt$v.dts" "$T/virt$v.dtb"
+done
+python3 - "$T" <<'PY'
+import re, sys
+t = sys.argv[1]
+v2 = open(t + '/virt2.dts').read()
+v3 = open(t + '/virt3.dts').read()
+
+def sub(s, old, new):
+    assert s.count(old) == 1, old
+    return s.replace(old, new)
+
+def root_add(s, text):
+    end = s.rindex('};')
+    return s[:end] + text + s[end:]
+
+def out(name, s):
+    open('%s/%s.dts' % (t, name), 'w').write(s)
+
+# Nothing decodes 0x0a100000..0x0bffffff on virt (hw/arm/virt.c memmap:
+# the virtio-mmio slots end at 0x0a004000, the platform bus starts at
+# 0x0c000000): QEMU answers a read there with an external abort.
+s = root_add(v2, '''
+	virtio_void@a100000 {
+		compatible = "virtio,mmio";
+		reg = <0x00 0xa100000 0x00 0x200>;
+		interrupts = <0x00 0x20 0x01>;
+	};
+	pl011@a300000 {
+		compatible = "arm,pl011", "arm,primecell";
+		reg = <0x00 0xa300000 0x00 0x1000>;
+	};
+''')
+s = sub(s, 'reg = <0x00 0x9020000 0x00 0x18>;', 'reg = <0x00 0xa200000 0x00 0x18>;')
+s = sub(s, 'stdout-path = "/pl011@9000000";', 'stdout-path = "/pl011@a300000";')
+s = sub(s, 'reg = <0x00 0x8020000 0x00 0x1000>;', 'reg = <0x00 0xa400000 0x00 0x1000>;')
+out('noanswer', s)
+
+gic2 = 'reg = <0x00 0x8000000 0x00 0x10000 0x00 0x8010000 0x00 0x10000>;'
+out('gic_void', sub(v2, gic2, 'reg = <0x00 0xa100000 0x00 0x10000 0x00 0x8010000 0x00 0x10000>;'))
+PY
+for n in noanswer gic_void; do
+	dtc -q -I dts -O dtb -o "$T/$n.dtb" "$T/$n.dts"
+done
