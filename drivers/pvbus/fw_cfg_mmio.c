@@ -13,6 +13,7 @@
 #include <arch/io.h>
 #include <drivers/dtbus.h>
 #include <drivers/fw_cfg.h>
+#include <kern/boot.h>
 #include <kern/cmdline.h>
 #include <kern/errno.h>
 #include <kern/printk.h>
@@ -101,6 +102,8 @@ int fw_cfg_mmio_attach(uint64_t base, uint64_t size)
 	 * larger than a page is not this device. */
 	if (size < FW_CFG_MMIO_MIN || size > 0x1000 || base == 0 || (base & 7) ||
 	    base + size - 1 < base)
+		return -EINVAL;
+	if (boot_device_window("pvbus: fw_cfg", base, size))
 		return -EINVAL;
 	mmio.base = vm_map_mmio(base, size);
 	if (!mmio.base)

@@ -7,6 +7,12 @@
 #   noanswer.dtb     GICv2; a virtio,mmio node, fw_cfg, the stdout-path PL011
 #                    and the v2m frame at addresses where nothing answers
 #   gic_void.dtb     GICv2 whose distributor is where nothing answers
+#   gic_on_dtb.dtb   GICv2 whose distributor is where QEMU loads the device
+#                    tree (0x44000000 with 128 MiB)
+#   gicc_on_kernel.dtb  GICv2 whose CPU interface is on the kernel's text
+#   redist_ram.dtb   GICv3 whose redistributor region is in free RAM
+#   its_ram.dtb      GICv3 whose ITS is in free RAM
+#   fwcfg_ram.dtb    fw_cfg in free RAM
 set -e
 : "${T:?}"
 for v in 2 3; do
@@ -52,7 +58,13 @@ out('noanswer', s)
 
 gic2 = 'reg = <0x00 0x8000000 0x00 0x10000 0x00 0x8010000 0x00 0x10000>;'
 out('gic_void', sub(v2, gic2, 'reg = <0x00 0xa100000 0x00 0x10000 0x00 0x8010000 0x00 0x10000>;'))
+out('gic_on_dtb', sub(v2, gic2, 'reg = <0x00 0x44000000 0x00 0x10000 0x00 0x8010000 0x00 0x10000>;'))
+out('gicc_on_kernel', sub(v2, gic2, 'reg = <0x00 0x8000000 0x00 0x10000 0x00 0x40200000 0x00 0x10000>;'))
+out('redist_ram', sub(v3, 'reg = <0x00 0x8000000 0x00 0x10000 0x00 0x80a0000 0x00 0xf60000>;',
+                      'reg = <0x00 0x8000000 0x00 0x10000 0x00 0x41000000 0x00 0xf60000>;'))
+out('fwcfg_ram', sub(v2, 'reg = <0x00 0x9020000 0x00 0x18>;', 'reg = <0x00 0x41000000 0x00 0x18>;'))
+out('its_ram', sub(v3, 'reg = <0x00 0x8080000 0x00 0x20000>;', 'reg = <0x00 0x41000000 0x00 0x20000>;'))
 PY
-for n in noanswer gic_void; do
+for n in noanswer gic_void gic_on_dtb gicc_on_kernel redist_ram its_ram fwcfg_ram; do
 	dtc -q -I dts -O dtb -o "$T/$n.dtb" "$T/$n.dts"
 done

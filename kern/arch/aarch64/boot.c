@@ -124,6 +124,8 @@ static void reserve(uint64_t base, uint64_t size, const char *what)
 {
 	if (!size)
 		return;
+	/* Whatever becomes of it in the map, no device may live here. */
+	boot_range_taken(base, size);
 	int rc = memmap_reserve(&memmap_boot, base, size);
 	if (rc)
 		pr_warn("boot: cannot reserve %s at %#llx+%#llx (%d)\n", what,

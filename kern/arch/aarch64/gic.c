@@ -28,6 +28,7 @@
 #include <arch/cpu.h>
 #include <arch/io.h>
 #include <arch/irq.h>
+#include <stdio.h>
 #include "a64.h"
 #include "gic.h"
 
@@ -164,6 +165,13 @@ void gic_dist_init_spis(uint8_t *dist, unsigned n, bool group1)
 uint8_t *gic_map_frame(const char *what, uint64_t pa, uint64_t len, unsigned id_off)
 {
 	uint32_t id;
+	char who[40];
+
+	/* A frame on RAM would make the set-up below write over memory
+	 * (the device tree, the kernel's data): refuse it before mapping. */
+	snprintf(who, sizeof(who), "gic: %s", what);
+	if (boot_device_window(who, pa, len))
+		return NULL;
 	uint8_t *p = vm_map_mmio(pa, len);
 
 	if (!p) {
