@@ -13,6 +13,9 @@
 #   redist_ram.dtb   GICv3 whose redistributor region is in free RAM
 #   its_ram.dtb      GICv3 whose ITS is in free RAM
 #   fwcfg_ram.dtb    fw_cfg in free RAM
+#   badmem.dtb       two extra memory nodes (device_type "memory", named
+#                    ram@... so that QEMU keeps them): one region wraps past
+#                    2^64, the other reg has 3 cells where 4 are due
 set -e
 : "${T:?}"
 for v in 2 3; do
@@ -63,8 +66,18 @@ out('gicc_on_kernel', sub(v2, gic2, 'reg = <0x00 0x8000000 0x00 0x10000 0x00 0x4
 out('redist_ram', sub(v3, 'reg = <0x00 0x8000000 0x00 0x10000 0x00 0x80a0000 0x00 0xf60000>;',
                       'reg = <0x00 0x8000000 0x00 0x10000 0x00 0x41000000 0x00 0xf60000>;'))
 out('fwcfg_ram', sub(v2, 'reg = <0x00 0x9020000 0x00 0x18>;', 'reg = <0x00 0x41000000 0x00 0x18>;'))
+out('badmem', root_add(v2, '''
+	ram@ffffffff {
+		device_type = "memory";
+		reg = <0xffffffff 0xfffff000 0x00 0x2000>;
+	};
+	ram@60000000 {
+		device_type = "memory";
+		reg = <0x00 0x60000000 0x1000000>;
+	};
+'''))
 out('its_ram', sub(v3, 'reg = <0x00 0x8080000 0x00 0x20000>;', 'reg = <0x00 0x41000000 0x00 0x20000>;'))
 PY
-for n in noanswer gic_void gic_on_dtb gicc_on_kernel redist_ram its_ram fwcfg_ram; do
+for n in noanswer gic_void gic_on_dtb gicc_on_kernel redist_ram its_ram fwcfg_ram badmem; do
 	dtc -q -I dts -O dtb -o "$T/$n.dtb" "$T/$n.dts"
 done

@@ -469,7 +469,8 @@ UNIT(fdt_hostile_semantics)
 	CHECK(fdt_bootargs(p) == NULL);
 	CHECK_EQ(fdt_stdout_path(p, NULL), -EINVAL);
 	CHECK_EQ(fdt_initrd(p, &a, &s), -EINVAL);
-	CHECK_EQ(fdt_memory(p, mr, 2), -EINVAL);
+	/* The only memory region wraps: dropped, nothing left. */
+	CHECK_EQ(fdt_memory(p, mr, 2), 0);
 	CHECK_EQ(fdt_psci_method(p), -ENOENT);
 	n = fdt_find_node(p, "/bigcells/kid");
 	CHECK_EQ(fdt_address_cells(p, n), -EINVAL);
@@ -498,6 +499,81 @@ UNIT(fdt_hostile_semantics)
 	CHECK_EQ(fdt_interrupts(p, n, 3, &irq), -EINVAL);
 	CHECK_EQ(fdt_interrupt_count(p, n), -EINVAL);
 	CHECK_EQ(fdt_interrupt_parent(p, fdt_find_node(p, "/aliases")), -EINVAL);
+	fdt_poke(p, 1000);
+	free(p);
+	free(b);
+}
+
+/* Memory nodes (DTSpec §3.4): a bad region is dropped by itself; the good
+ * regions, in the same node or others, are kept. */
+UNIT(fdt_hostile_memory)
+{
+	struct fdt_bld *b = malloc(sizeof(*b));
+	struct fdt_mem_range mr[4];
+	struct fdt_mem_bad bad[2];
+	struct fdt_boot_info bi;
+	size_t size;
+	uint8_t *p;
+	int nbad = -1;
+
+	b_init(b);
+	b_begin(b, "");
+	b_prop_u32(b, "#address-cells", 2);
+	b_prop_u32(b, "#size-cells", 2);
+	b_begin(b, "chosen");
+	b_prop_str(b, "bootargs", "run=mem");
+	b_end(b);
+	b_begin(b, "memory@40000000");          /* good */
+	b_prop_str(b, "device_type", "memory");
+	b_prop_cells(b, "reg", (uint32_t[]){ 0, 0x40000000, 0, 0x8000000 }, 4);
+	b_end(b);
+	b_begin(b, "ram@ffffffff");             /* wraps, then a good entry */
+	b_prop_str(b, "device_type", "memory");
+	b_prop_cells(b, "reg", (uint32_t[]){ 0xffffffff, 0xfffff000, 0, 0x2000,
+					     0, 0x50000000, 0, 0x1000000 }, 8);
+	b_end(b);
+	b_begin(b, "ram@60000000");             /* 3 cells for 2 + 2 */
+	b_prop_str(b, "device_type", "memory");
+	b_prop_cells(b, "reg", (uint32_t[]){ 0, 0x60000000, 0x1000000 }, 3);
+	b_end(b);
+	b_begin(b, "ram@0");                    /* no reg at all */
+	b_prop_str(b, "device_type", "memory");
+	b_end(b);
+	b_begin(b, "bus");                      /* not translatable: no ranges */
+	b_prop_u32(b, "#address-cells", 1);
+	b_prop_u32(b, "#size-cells", 1);
+	b_begin(b, "memory@70000000");
+	b_prop_str(b, "device_type", "memory");
+	b_prop_cells(b, "reg", (uint32_t[]){ 0x70000000, 0x1000 }, 2);
+	b_end(b);
+	b_end(b);
+	b_end(b);
+	b_tok(b, FDT_END);
+	p = b_blob(b, &size);
+	CHECK_EQ(fdt_check(p, size), 0);
+
+	CHECK_EQ(fdt_memory(p, mr, 4), 2);
+	CHECK_EQ(mr[0].base, 0x40000000);
+	CHECK_EQ(mr[0].size, 0x8000000);
+	CHECK_EQ(mr[1].base, 0x50000000);
+	CHECK_EQ(mr[1].size, 0x1000000);
+	/* Four bad, only two stored; the count says four. */
+	CHECK_EQ(fdt_memory_checked(p, mr, 4, bad, 2, &nbad), 2);
+	CHECK_EQ(nbad, 4);
+	CHECK_STR(fdt_node_name(p, bad[0].node, NULL), "ram@ffffffff");
+	CHECK_EQ(bad[0].index, 0);
+	CHECK(bad[0].err == -EOVERFLOW);
+	CHECK_STR(fdt_node_name(p, bad[1].node, NULL), "ram@60000000");
+	CHECK_EQ(bad[1].index, -1);
+	CHECK_EQ(bad[1].err, -EINVAL);
+	/* fdt_boot_info: the good regions and what was dropped, with an
+	 * error to say so; bootargs regardless. */
+	CHECK(fdt_boot_info(p, &bi) < 0);
+	CHECK_EQ(bi.nmem, 2);
+	CHECK_EQ(bi.nmem_bad, 4);
+	CHECK_EQ(bi.mem_bad[2].err, -ENOENT);
+	CHECK(bi.mem_bad[3].err == -ENXIO);
+	CHECK_STR(bi.bootargs, "run=mem");
 	fdt_poke(p, 1000);
 	free(p);
 	free(b);

@@ -140,6 +140,29 @@ static void add_ram(uint64_t base, uint64_t size)
 			(unsigned long long)base, (unsigned long long)size);
 }
 
+/* Say which memory-node regions fdt_boot_info dropped, and why. */
+static void report_bad_memory(const void *fdt, const struct fdt_boot_info *bi)
+{
+	char path[96];
+
+	for (int i = 0; i < bi->nmem_bad; i++) {
+		const struct fdt_mem_bad *b = &bi->mem_bad[i];
+
+		if (fdt_get_path(fdt, b->node, path, sizeof(path)) < 0)
+			strcpy(path, "?");
+		if (b->index < 0)
+			pr_err("boot: memory node %s: reg is missing or not whole (address, size) entries (%d); node ignored\n",
+			       path, b->err);
+		else if (b->err == -EOVERFLOW && b->size)
+			pr_err("boot: memory node %s: region %d %#llx+%#llx wraps past 2^64; ignored\n",
+			       path, b->index, (unsigned long long)b->base,
+			       (unsigned long long)b->size);
+		else
+			pr_err("boot: memory node %s: region %d is not usable (%d); ignored\n",
+			       path, b->index, b->err);
+	}
+}
+
 /* Fill memmap_boot and ram_map from the device tree (or the guess). */
 static void memory_from_dt(const void *fdt, struct fdt_boot_info *bi)
 {
@@ -161,8 +184,18 @@ static void memory_from_dt(const void *fdt, struct fdt_boot_info *bi)
 		if (bi->resv[i].nomap)
 			memmap_add(&ram_map, bi->resv[i].base, bi->resv[i].size, MEM_RESERVED);
 	}
-	if (fdt)
+	if (fdt) {
+		uint64_t lo = (uintptr_t)fdt & ~0xfffULL;
+		uint64_t hi = ((uintptr_t)fdt + fdt_totalsize(fdt) + 0xfff) & ~0xfffULL;
+
 		reserve((uintptr_t)fdt, fdt_totalsize(fdt), "the device tree");
+		/* Drivers read the blob after the boot map is gone: map it
+		 * whatever the memory nodes said (it is memory: firmware
+		 * put it there, and dtb_validate read it). */
+		if (memmap_add(&ram_map, lo, hi - lo, MEM_USABLE))
+			pr_warn("boot: cannot map the device tree at %#llx\n",
+				(unsigned long long)lo);
+	}
 	if (bi->initrd_end > bi->initrd_start)
 		reserve(bi->initrd_start, bi->initrd_end - bi->initrd_start, "the initrd");
 }
@@ -182,6 +215,7 @@ void a64_boot_main(uint64_t dtb, uint64_t entry_el)
 		if (rc)
 			pr_err("boot: device tree memory or reservations malformed (%d); using what parsed\n",
 			       rc);
+		report_bad_memory(fdt, &bi);
 		console_from_dt(fdt, &bi);
 		keep_cmdline(bi.bootargs);
 		boot_info.dtb = dtb;
