@@ -79,6 +79,15 @@ static inline uint64_t fdt_be64(const void *p)
  * -E2BIG totalsize > maxsize; -EBADMSG anything malformed. */
 int fdt_check(const void *blob, size_t maxsize);
 
+/* Only the header part of fdt_check: magic, version, totalsize within
+ * maxsize, and the blocks inside totalsize. That is all the readers below
+ * rely on for their bounds, so on a blob that passes this but not
+ * fdt_check (a wrapping reservation, nesting past FDT_MAX_DEPTH) they still
+ * read only inside it and end; they may just find less. Boot code uses it
+ * to salvage /chosen from a tree it otherwise refuses.
+ * @return as fdt_check. */
+int fdt_check_header(const void *blob, size_t maxsize);
+
 /* The header's totalsize (only meaningful after the magic matched). */
 uint32_t fdt_totalsize(const void *blob);
 

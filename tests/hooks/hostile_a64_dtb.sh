@@ -16,6 +16,10 @@
 #   badmem.dtb       two extra memory nodes (device_type "memory", named
 #                    ram@... so that QEMU keeps them): one region wraps past
 #                    2^64, the other reg has 3 cells where 4 are due
+#   deep.dtb         nodes nested 40 deep (past the kernel's limit of 32)
+#   wraprsv.dtb      a /memreserve/ entry that wraps past 2^64
+# The last two are refused in part: /chosen (QEMU's bootargs) must still
+# reach the kernel.
 set -e
 : "${T:?}"
 for v in 2 3; do
@@ -76,8 +80,11 @@ out('badmem', root_add(v2, '''
 		reg = <0x00 0x60000000 0x1000000>;
 	};
 '''))
+out('deep', root_add(v2, '\tdeep {\n' + '\tn {\n' * 39 + '\t};\n' * 40))
+head = v2.index('/ {')
+out('wraprsv', v2[:head] + '/memreserve/ 0xfffffffffffff000 0x2000;\n' + v2[head:])
 out('its_ram', sub(v3, 'reg = <0x00 0x8080000 0x00 0x20000>;', 'reg = <0x00 0x41000000 0x00 0x20000>;'))
 PY
-for n in noanswer gic_void gic_on_dtb gicc_on_kernel redist_ram its_ram fwcfg_ram badmem; do
+for n in noanswer gic_void gic_on_dtb gicc_on_kernel redist_ram its_ram fwcfg_ram badmem deep wraprsv; do
 	dtc -q -I dts -O dtb -o "$T/$n.dtb" "$T/$n.dts"
 done

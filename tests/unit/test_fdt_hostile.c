@@ -579,6 +579,53 @@ UNIT(fdt_hostile_memory)
 	free(b);
 }
 
+/* A tree refused in part keeps a readable /chosen: fdt_check_header passes
+ * and the readers stay inside the blob (ASan would say otherwise). */
+UNIT(fdt_hostile_partial_chosen)
+{
+	struct fdt_bld *b = malloc(sizeof(*b));
+	size_t size;
+	uint8_t *p;
+
+	for (int kind = 0; kind < 2; kind++) {
+		b_init(b);
+		if (kind == 0) {        /* a /memreserve/ that wraps */
+			b->rsv[0][0] = 0xfffffffffffff000ull;
+			b->rsv[0][1] = 0x2000;
+			b->nrsv = 1;
+		}
+		b_begin(b, "");
+		b_begin(b, "chosen");
+		b_prop_str(b, "bootargs", "run=\"mem\"");
+		b_prop_str(b, "stdout-path", "/uart@1000:115200");
+		b_end(b);
+		b_begin(b, "uart@1000");
+		b_end(b);
+		/* kind 1: nested past FDT_MAX_DEPTH */
+		for (int d = 0; kind == 1 && d < FDT_MAX_DEPTH + 8; d++)
+			b_begin(b, "n");
+		for (int d = 0; kind == 1 && d < FDT_MAX_DEPTH + 8; d++)
+			b_end(b);
+		b_end(b);
+		b_tok(b, FDT_END);
+		p = b_blob(b, &size);
+		CHECK_EQ(fdt_check(p, size), -EBADMSG);
+		CHECK_EQ(fdt_check_header(p, size), 0);
+		CHECK_STR(fdt_bootargs(p), "run=\"mem\"");
+		CHECK_STR(fdt_node_name(p, fdt_stdout_path(p, NULL), NULL), "uart@1000");
+		/* Less than it holds, or an error, but never a stray read. */
+		fdt_poke(p, 1000);
+		free(p);
+	}
+	/* The header part still refuses what no reader could bound. */
+	p = small_blob(&size);
+	CHECK_EQ(fdt_check_header(p, size - 1), -E2BIG);
+	put_be32(p + 8, 0x7ffffff0);            /* structure block outside */
+	CHECK_EQ(fdt_check_header(p, size), -EBADMSG);
+	free(p);
+	free(b);
+}
+
 /* ---- Truncation and random corruption of real blobs ---- */
 
 static const char *const real_blobs[] = {

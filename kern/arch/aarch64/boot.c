@@ -44,8 +44,9 @@ static char cmdline_buf[4096];
 /* RAM the page tables map: memory nodes minus no-map reservations. */
 static struct memmap ram_map;
 
-/* The blob at pa, if it is one we can use. */
-static const void *dtb_validate(uint64_t pa)
+/* The blob at pa, if it is one we can use. *partial is set for a blob
+ * whose header is sound but whose contents fdt_check refuses. */
+static const void *dtb_validate(uint64_t pa, bool *partial)
 {
 	if (!pa) {
 		pr_err("boot: no device tree (x0 was 0)\n");
@@ -63,13 +64,19 @@ static const void *dtb_validate(uint64_t pa)
 		return NULL;
 	}
 	const void *blob = (const void *)(uintptr_t)pa;
-	int rc = fdt_check(blob, MIN(BOOT_MAP_HI - pa, (uint64_t)DTB_MAX_SIZE));
-	if (rc) {
-		pr_err("boot: the device tree at %#llx is not usable: %s (%d)\n",
+	size_t max = MIN(BOOT_MAP_HI - pa, (uint64_t)DTB_MAX_SIZE);
+	int rc = fdt_check(blob, max);
+	if (rc == 0)
+		return blob;
+	if (fdt_check_header(blob, max) == 0) {
+		pr_err("boot: the device tree at %#llx is malformed: %s (%d); only its /chosen is used\n",
 		       (unsigned long long)pa, strerror(rc), rc);
-		return NULL;
+		*partial = true;
+		return blob;
 	}
-	return blob;
+	pr_err("boot: the device tree at %#llx is not usable: %s (%d)\n",
+	       (unsigned long long)pa, strerror(rc), rc);
+	return NULL;
 }
 
 /* Pick the console the device tree names, if it is a PL011 we can reach
@@ -209,8 +216,22 @@ void a64_boot_main(uint64_t dtb, uint64_t entry_el)
 	boot_info.protocol = "linux-arm64";
 	boot_info.cmdline = cmdline_buf;
 
-	const void *fdt = dtb_validate(dtb);
-	if (fdt) {
+	bool partial = false;
+	const void *fdt = dtb_validate(dtb, &partial);
+	if (fdt && partial) {
+		/* A tree refused in part (DTSpec §5 violated somewhere: a
+		 * wrapping /memreserve/, nesting too deep) still carries the
+		 * operator's command line and console: the readers stay
+		 * inside the blob whatever it holds (fdt_check_header). The
+		 * rest (memory, reservations, devices) is not trusted: the
+		 * kernel runs on the guess below, as without a tree. */
+		bi.bootargs = fdt_bootargs(fdt);
+		bi.stdout_node = fdt_stdout_path(fdt, &bi.stdout_opts);
+		console_from_dt(fdt, &bi);
+		keep_cmdline(bi.bootargs);
+		bi = (struct fdt_boot_info){ .stdout_node = -ENOENT };
+		fdt = NULL;
+	} else if (fdt) {
 		int rc = fdt_boot_info(fdt, &bi);
 		if (rc)
 			pr_err("boot: device tree memory or reservations malformed (%d); using what parsed\n",
