@@ -20,6 +20,11 @@
 #   wraprsv.dtb      a /memreserve/ entry that wraps past 2^64
 # The last two are refused in part: /chosen (QEMU's bootargs) must still
 # reach the kernel.
+#   ram_256k.dtb, ram_1m.dtb, ram_none.dtb
+#                    /reserved-memory over all of RAM (128 MiB) but its
+#                    first 256 KiB, 1 MiB, or nothing: QEMU loads no guest
+#                    with that little RAM (below -m 4160K it stops with "Not
+#                    enough space for DTB"), so reservations stand in for it
 set -e
 : "${T:?}"
 for v in 2 3; do
@@ -83,8 +88,22 @@ out('badmem', root_add(v2, '''
 out('deep', root_add(v2, '\tdeep {\n' + '\tn {\n' * 39 + '\t};\n' * 40))
 head = v2.index('/ {')
 out('wraprsv', v2[:head] + '/memreserve/ 0xfffffffffffff000 0x2000;\n' + v2[head:])
+def leave(x):
+    return root_add(v2, '''
+	reserved-memory {
+		#address-cells = <0x02>;
+		#size-cells = <0x02>;
+		ranges;
+		all@%x {
+			reg = <0x00 %#x 0x00 %#x>;
+		};
+	};
+''' % (0x40000000 + x, 0x40000000 + x, 0x8000000 - x))
+out('ram_256k', leave(0x40000))
+out('ram_1m', leave(0x100000))
+out('ram_none', leave(0))
 out('its_ram', sub(v3, 'reg = <0x00 0x8080000 0x00 0x20000>;', 'reg = <0x00 0x41000000 0x00 0x20000>;'))
 PY
-for n in noanswer gic_void gic_on_dtb gicc_on_kernel redist_ram its_ram fwcfg_ram badmem deep wraprsv; do
+for n in noanswer gic_void gic_on_dtb gicc_on_kernel redist_ram its_ram fwcfg_ram badmem deep wraprsv ram_256k ram_1m ram_none; do
 	dtc -q -I dts -O dtb -o "$T/$n.dtb" "$T/$n.dts"
 done

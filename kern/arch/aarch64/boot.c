@@ -12,6 +12,7 @@
  * that fdt_check rejects, or one without memory, gets a clear message and
  * a conservative guess (64 MiB of RAM at virt's RAM base), never a crash.
  */
+#include <kern/arch.h>
 #include <kern/boot.h>
 #include <kern/errno.h>
 #include <kern/memmap.h>
@@ -38,6 +39,12 @@ void a64_boot_main(uint64_t dtb, uint64_t entry_el);
 #define VIRT_PL011      0x09000000ULL
 #define VIRT_RAM_BASE   0x40000000ULL
 #define GUESS_RAM_SIZE  (64ULL << 20)
+/* Usable RAM the boot map must reach (1..4 GiB) for the kernel to come up:
+ * its page tables (74 pages for 128 MiB of RAM), the heap's first slabs, a
+ * few 28 KiB thread stacks, virtqueues. Half of this boots `run="mem"`
+ * with 212 KiB to spare; less fails in mmu_init. QEMU's virt loads the
+ * kernel 2 MiB into RAM, so any -m it accepts leaves at least this much. */
+#define MIN_BOOT_RAM    (1ULL << 20)
 
 unsigned a64_entry_el;
 static char cmdline_buf[4096];
@@ -207,6 +214,21 @@ static void memory_from_dt(const void *fdt, struct fdt_boot_info *bi)
 		reserve(bi->initrd_start, bi->initrd_end - bi->initrd_start, "the initrd");
 }
 
+/* Bytes of MEM_USABLE in memmap_boot (normalized) inside [lo, hi). */
+static uint64_t usable_between(uint64_t lo, uint64_t hi)
+{
+	uint64_t n = 0;
+
+	for (uint32_t i = 0; i < memmap_boot.count; i++) {
+		const struct mem_range *r = &memmap_boot.r[i];
+		uint64_t b = MAX(r->base, lo), e = MIN(r->base + r->size, hi);
+
+		if (r->type == MEM_USABLE && e > b)
+			n += e - b;
+	}
+	return n;
+}
+
 void a64_boot_main(uint64_t dtb, uint64_t entry_el)
 {
 	struct fdt_boot_info bi = { .stdout_node = -ENOENT };
@@ -252,9 +274,21 @@ void a64_boot_main(uint64_t dtb, uint64_t entry_el)
 	memory_from_dt(fdt, &bi);
 	reserve(boot_info.kernel_start, boot_info.kernel_end - boot_info.kernel_start,
 		"the kernel");
-	if (memmap_normalize(&memmap_boot) < 0 || memmap_normalize(&ram_map) < 0 ||
-	    memmap_usable_total(&memmap_boot) == 0)
-		panic("boot: no usable memory in the boot memory map");
+	if (memmap_normalize(&memmap_boot) < 0 || memmap_normalize(&ram_map) < 0) {
+		pr_err("boot: the device tree describes more memory ranges than the kernel keeps (%u)\n",
+		       MEMMAP_MAX);
+		arch_exit(1);
+	}
+	/* Too little RAM is the firmware's or operator's doing (-m, or
+	 * reservations over all of it), not a kernel bug: say so and fail,
+	 * rather than fault later in the page-table or heap set-up. */
+	uint64_t boot_ram = usable_between(BOOT_MAP_LO, BOOT_MAP_HI);
+	if (boot_ram < MIN_BOOT_RAM) {
+		pr_err("boot: only %llu KiB of usable RAM below 4 GiB (after reservations); the kernel needs at least %llu KiB\n",
+		       (unsigned long long)(boot_ram >> 10),
+		       (unsigned long long)(MIN_BOOT_RAM >> 10));
+		arch_exit(1);
+	}
 	pmm_add_memmap(&memmap_boot, BOOT_MAP_LO, BOOT_MAP_HI);
 	mmu_init(&ram_map);
 	if (!vm_map_mmio(pl011_base(), 0x1000))
