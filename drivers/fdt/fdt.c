@@ -202,10 +202,9 @@ static int fdt_check_struct(const struct fdt_view *v)
 	}
 }
 
-int fdt_check(const void *blob, size_t maxsize)
+int fdt_check_header(const void *blob, size_t maxsize)
 {
 	struct fdt_view v;
-	int err;
 
 	if (!blob || maxsize < 4 || fdt_be32(blob) != FDT_MAGIC)
 		return -EINVAL;
@@ -213,9 +212,18 @@ int fdt_check(const void *blob, size_t maxsize)
 		return -EBADMSG;
 	if (fdt_totalsize(blob) > maxsize)
 		return -E2BIG;
-	err = fdt_view_init(blob, &v);
+	return fdt_view_init(blob, &v);
+}
+
+int fdt_check(const void *blob, size_t maxsize)
+{
+	struct fdt_view v;
+	int err;
+
+	err = fdt_check_header(blob, maxsize);
 	if (err)
 		return err;
+	fdt_view_init(blob, &v);
 	err = fdt_check_rsvmap(&v);
 	if (err)
 		return err;

@@ -72,25 +72,49 @@ static bool fdt_is_memory(const void *fdt, int node)
 	return t && strcmp(t, "memory") == 0 && fdt_node_enabled(fdt, node);
 }
 
-int fdt_memory(const void *fdt, struct fdt_mem_range *out, int max)
+static void mem_bad(struct fdt_mem_bad *bad, int maxbad, int *nbad, int node,
+		    int index, int err, uint64_t base, uint64_t size)
 {
-	int node, i, cnt, n = 0, err;
+	if (*nbad < maxbad)
+		bad[*nbad] = (struct fdt_mem_bad){ .node = node, .index = index,
+						   .err = err, .base = base, .size = size };
+	(*nbad)++;
+}
+
+int fdt_memory_checked(const void *fdt, struct fdt_mem_range *out, int max,
+		       struct fdt_mem_bad *bad, int maxbad, int *nbad)
+{
+	int node, i, cnt, n = 0, err, dummy = 0;
 	uint64_t base, size;
 
+	if (!nbad)
+		nbad = &dummy;
+	*nbad = 0;
+	/* Each region stands alone: one that cannot be used is dropped and
+	 * the others kept, since one firmware slip must not cost all RAM. */
 	for (node = fdt_root(fdt); node >= 0; node = fdt_next_node(fdt, node, NULL)) {
 		if (!fdt_is_memory(fdt, node))
 			continue;
 		cnt = fdt_reg_count(fdt, node);
-		if (cnt < 0)
-			return cnt;
+		if (cnt < 0) {
+			/* No reg, or one that is not whole (address, size)
+			 * entries (DTSpec §2.3.6): the cells are not what
+			 * the parent says, so no entry of it can be trusted. */
+			mem_bad(bad, maxbad, nbad, node, -1, cnt, 0, 0);
+			continue;
+		}
 		for (i = 0; i < cnt; i++) {
 			err = fdt_reg(fdt, node, i, &base, &size);
-			if (err)
-				return err;
+			if (err) {
+				mem_bad(bad, maxbad, nbad, node, i, err, 0, 0);
+				continue;
+			}
 			if (size == 0)
 				continue;
-			if (base + size < base)
-				return -EINVAL;
+			if (base + size < base) {
+				mem_bad(bad, maxbad, nbad, node, i, -EOVERFLOW, base, size);
+				continue;
+			}
 			if (n < max) {
 				out[n].base = base;
 				out[n].size = size;
@@ -99,6 +123,11 @@ int fdt_memory(const void *fdt, struct fdt_mem_range *out, int max)
 		}
 	}
 	return node == -ENOENT ? n : node;
+}
+
+int fdt_memory(const void *fdt, struct fdt_mem_range *out, int max)
+{
+	return fdt_memory_checked(fdt, out, max, NULL, 0, NULL);
 }
 
 int fdt_mem_rsvmap(const void *fdt, struct fdt_mem_range *out, int max)
@@ -206,13 +235,17 @@ int fdt_boot_info(const void *fdt, struct fdt_boot_info *bi)
 		bi->initrd_end = 0;
 	}
 
-	n = fdt_memory(fdt, bi->mem, FDT_BOOT_MAX_MEM);
+	n = fdt_memory_checked(fdt, bi->mem, FDT_BOOT_MAX_MEM, bi->mem_bad,
+			       FDT_BOOT_MAX_BAD, &bi->nmem_bad);
 	if (n < 0) {
 		err = n;
 	} else {
 		bi->nmem = MIN(n, FDT_BOOT_MAX_MEM);
 		bi->truncated |= n > FDT_BOOT_MAX_MEM;
 	}
+	if (bi->nmem_bad)
+		err = err ? err : bi->mem_bad[0].err;
+	bi->nmem_bad = MIN(bi->nmem_bad, FDT_BOOT_MAX_BAD);
 
 	n = fdt_mem_rsvmap(fdt, rsv, FDT_BOOT_MAX_RESV);
 	if (n < 0) {

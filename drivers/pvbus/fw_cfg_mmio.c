@@ -13,6 +13,7 @@
 #include <arch/io.h>
 #include <drivers/dtbus.h>
 #include <drivers/fw_cfg.h>
+#include <kern/boot.h>
 #include <kern/cmdline.h>
 #include <kern/errno.h>
 #include <kern/printk.h>
@@ -102,9 +103,21 @@ int fw_cfg_mmio_attach(uint64_t base, uint64_t size)
 	if (size < FW_CFG_MMIO_MIN || size > 0x1000 || base == 0 || (base & 7) ||
 	    base + size - 1 < base)
 		return -EINVAL;
+	if (boot_device_window("pvbus: fw_cfg", base, size))
+		return -EINVAL;
 	mmio.base = vm_map_mmio(base, size);
 	if (!mmio.base)
 		return -ENOMEM;
+	/* The first access to an address the device tree named: a read of
+	 * the data register (QEMU docs/specs/fw_cfg.rst: it only advances
+	 * the offset in the selected item, and fw_cfg_probe selects anew). */
+	uint32_t probe;
+	if (probe_read32(mmio.base + FW_CFG_MMIO_DATA, &probe)) {
+		pr_warn("pvbus: nothing answers at fw_cfg %#llx; not used\n",
+			(unsigned long long)base);
+		mmio.base = NULL;
+		return -ENODEV;
+	}
 	mmio.size = size;
 	snprintf(mmio.name, sizeof(mmio.name), "mmio %#llx", (unsigned long long)base);
 	if ((err = fw_cfg_probe(&fw_cfg_mmio, &mmio_ops, &mmio, mmio.name)))

@@ -34,8 +34,12 @@
 #define UARTICR         0x44
 #define INT_RX          (1u << 4)       /* receive */
 #define INT_RT          (1u << 6)       /* receive timeout */
+/* UARTPCellID0..3 (PL011 TRM, DDI 0183G, §3.3.16): the PrimeCell
+ * identification, 0x0d 0xf0 0x05 0xb1 in the low bytes. */
+#define UARTPCELLID0    0xff0
 
 void pl011_early_init(uint64_t base);
+int pl011_probe(uint64_t base);
 uint64_t pl011_base(void);
 
 static uint8_t *regs;
@@ -76,6 +80,21 @@ static const struct console_ops pl011_ops = {
 /* Take over the UART at base (identity-mapped by the caller) as the
  * console. The baud rate is left as firmware set it (QEMU ignores it);
  * the UART is enabled with FIFOs, 8N1, and its interrupts masked. */
+int pl011_probe(uint64_t base)
+{
+	static const uint8_t cell_id[4] = { 0x0d, 0xf0, 0x05, 0xb1 };
+	const uint8_t *p = (const uint8_t *)(uintptr_t)base;
+
+	for (unsigned i = 0; i < 4; i++) {
+		uint32_t v;
+		if (probe_read32(p + UARTPCELLID0 + 4 * i, &v))
+			return -EIO;
+		if ((v & 0xff) != cell_id[i])
+			return -ENODEV;
+	}
+	return 0;
+}
+
 void pl011_early_init(uint64_t base)
 {
 	regs = (uint8_t *)(uintptr_t)base;

@@ -345,7 +345,14 @@ int virtio_mmio_add(const struct virtio_mmio_desc *d)
 	if (!regs)
 		return -ENOMEM;
 
-	uint32_t magic = mmio_read32(regs + VIRTIO_MMIO_REG(magic));
+	/* The first access to an address we were told about: it may have
+	 * nothing behind it, which on aarch64 is an external abort. */
+	uint32_t magic;
+	if (probe_read32(regs + VIRTIO_MMIO_REG(magic), &magic)) {
+		pr_warn("virtio-mmio: %s: %#llx: nothing answers at this address; ignored\n",
+			src, (unsigned long long)d->base);
+		return -ENODEV;
+	}
 	uint32_t version = mmio_read32(regs + VIRTIO_MMIO_REG(version));
 	uint32_t id = mmio_read32(regs + VIRTIO_MMIO_REG(device_id));
 	/* §4.2.3.1.1: magic and version first; a device id of 0 means stop

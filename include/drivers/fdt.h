@@ -79,6 +79,15 @@ static inline uint64_t fdt_be64(const void *p)
  * -E2BIG totalsize > maxsize; -EBADMSG anything malformed. */
 int fdt_check(const void *blob, size_t maxsize);
 
+/* Only the header part of fdt_check: magic, version, totalsize within
+ * maxsize, and the blocks inside totalsize. That is all the readers below
+ * rely on for their bounds, so on a blob that passes this but not
+ * fdt_check (a wrapping reservation, nesting past FDT_MAX_DEPTH) they still
+ * read only inside it and end; they may just find less. Boot code uses it
+ * to salvage /chosen from a tree it otherwise refuses.
+ * @return as fdt_check. */
+int fdt_check_header(const void *blob, size_t maxsize);
+
 /* The header's totalsize (only meaningful after the magic matched). */
 uint32_t fdt_totalsize(const void *blob);
 
@@ -285,10 +294,25 @@ int fdt_stdout_path(const void *fdt, const char **opts);
  * @return 0, -ENOENT, or -EINVAL (malformed or end < start). */
 int fdt_initrd(const void *fdt, uint64_t *start, uint64_t *end);
 
+/* A memory-node region that cannot be used. */
+struct fdt_mem_bad {
+	int node;       /* the memory node */
+	int index;      /* its reg entry, -1 for the whole reg */
+	int err;        /* -ENOENT no reg, -EINVAL malformed, -ENXIO not
+			 * translatable, -EOVERFLOW wraps or over 64 bits */
+	uint64_t base, size;    /* as read, when err is -EOVERFLOW */
+};
+
 /* RAM: every "reg" entry of each enabled node with device_type "memory"
- * (DTSpec §3.4), translated; empty entries skipped.
- * @return the number found (may exceed max; only max are stored) or a
- * negative errno for a malformed memory node. */
+ * (DTSpec §3.4), translated; empty entries skipped. A region that cannot be
+ * used (see struct fdt_mem_bad; a reg that is not whole entries drops its
+ * node) is left out and, if bad is given, recorded there (*nbad counts all,
+ * only maxbad are stored); the good ones are kept.
+ * @return the number of good regions (may exceed max; only max are
+ * stored), or a negative errno when the tree cannot be walked. */
+int fdt_memory_checked(const void *fdt, struct fdt_mem_range *out, int max,
+		       struct fdt_mem_bad *bad, int maxbad, int *nbad);
+/* The same without the record of bad regions. */
 int fdt_memory(const void *fdt, struct fdt_mem_range *out, int max);
 
 /* The header's memory reservation block (DTSpec §5.3).
@@ -311,6 +335,7 @@ int fdt_psci_method(const void *fdt);
 /* Everything above in one call, for arch set-up code. */
 #define FDT_BOOT_MAX_MEM  16
 #define FDT_BOOT_MAX_RESV 32
+#define FDT_BOOT_MAX_BAD  8
 struct fdt_boot_info {
 	const char *bootargs;          /* NULL when absent */
 	int stdout_node;               /* negative errno when absent */
@@ -319,13 +344,17 @@ struct fdt_boot_info {
 	uint64_t initrd_start, initrd_end;      /* both 0 when absent */
 	struct fdt_mem_range mem[FDT_BOOT_MAX_MEM];
 	int nmem;
+	/* Memory-node regions dropped (fdt_memory_checked). */
+	struct fdt_mem_bad mem_bad[FDT_BOOT_MAX_BAD];
+	int nmem_bad;
 	/* Reservations: the header's block, then /reserved-memory. */
 	struct fdt_resv_range resv[FDT_BOOT_MAX_RESV];
 	int nresv;
 	bool truncated;                /* more ranges than fit above */
 };
 /* @return 0, or a negative errno when the memory nodes or reservations are
- * malformed (the other fields are then still filled as far as possible). */
+ * malformed (the other fields are then still filled as far as possible:
+ * bad memory regions are in mem_bad, the good ones in mem). */
 int fdt_boot_info(const void *fdt, struct fdt_boot_info *bi);
 
 #endif

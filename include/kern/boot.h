@@ -22,6 +22,19 @@ extern struct boot_info boot_info;
  * call a real device window "reserved" (PCI Firmware 3.3 §4.1.2). */
 bool boot_range_is_ram(uint64_t base, uint64_t len);
 
+/* Record a range the boot code took out of RAM (a reservation, the device
+ * tree, an initrd), so that boot_range_is_ram counts it as RAM. */
+void boot_range_taken(uint64_t base, uint64_t len);
+/* Forget every recorded range (host unit tests). */
+void boot_range_taken_reset(void);
+
+/* The one check for a device window that firmware (device tree, ACPI, boot
+ * info) or the command line names, before it is mapped: not empty, not
+ * wrapping, and not RAM as boot_range_is_ram sees it. Says why on the
+ * console, prefixed with what ("gic: distributor").
+ * @return 0 if the window may be mapped as a device, else -EINVAL. */
+int boot_device_window(const char *what, uint64_t base, uint64_t len);
+
 /* Record a boot phase with the cycle counter; `boot: ready` prints them. */
 void boot_stamp(const char *phase);
 

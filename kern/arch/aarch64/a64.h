@@ -33,6 +33,9 @@ void mmu_activate(void);
 
 /* The console UART (drivers/uart/pl011.c). */
 void pl011_early_init(uint64_t base);
+/* Is there a PL011 at base (its PrimeCell ID read through probe_read32)?
+ * base must be mapped. @return 0, -EIO nothing answers, -ENODEV other ID. */
+int pl011_probe(uint64_t base);
 uint64_t pl011_base(void);
 
 /* PSCI (arch.c): the conduit from the device tree. */

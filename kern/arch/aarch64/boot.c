@@ -12,6 +12,7 @@
  * that fdt_check rejects, or one without memory, gets a clear message and
  * a conservative guess (64 MiB of RAM at virt's RAM base), never a crash.
  */
+#include <kern/arch.h>
 #include <kern/boot.h>
 #include <kern/errno.h>
 #include <kern/memmap.h>
@@ -38,14 +39,21 @@ void a64_boot_main(uint64_t dtb, uint64_t entry_el);
 #define VIRT_PL011      0x09000000ULL
 #define VIRT_RAM_BASE   0x40000000ULL
 #define GUESS_RAM_SIZE  (64ULL << 20)
+/* Usable RAM the boot map must reach (1..4 GiB) for the kernel to come up:
+ * its page tables (74 pages for 128 MiB of RAM), the heap's first slabs, a
+ * few 28 KiB thread stacks, virtqueues. Half of this boots `run="mem"`
+ * with 212 KiB to spare; less fails in mmu_init. QEMU's virt loads the
+ * kernel 2 MiB into RAM, so any -m it accepts leaves at least this much. */
+#define MIN_BOOT_RAM    (1ULL << 20)
 
 unsigned a64_entry_el;
 static char cmdline_buf[4096];
 /* RAM the page tables map: memory nodes minus no-map reservations. */
 static struct memmap ram_map;
 
-/* The blob at pa, if it is one we can use. */
-static const void *dtb_validate(uint64_t pa)
+/* The blob at pa, if it is one we can use. *partial is set for a blob
+ * whose header is sound but whose contents fdt_check refuses. */
+static const void *dtb_validate(uint64_t pa, bool *partial)
 {
 	if (!pa) {
 		pr_err("boot: no device tree (x0 was 0)\n");
@@ -63,13 +71,19 @@ static const void *dtb_validate(uint64_t pa)
 		return NULL;
 	}
 	const void *blob = (const void *)(uintptr_t)pa;
-	int rc = fdt_check(blob, MIN(BOOT_MAP_HI - pa, (uint64_t)DTB_MAX_SIZE));
-	if (rc) {
-		pr_err("boot: the device tree at %#llx is not usable: %s (%d)\n",
+	size_t max = MIN(BOOT_MAP_HI - pa, (uint64_t)DTB_MAX_SIZE);
+	int rc = fdt_check(blob, max);
+	if (rc == 0)
+		return blob;
+	if (fdt_check_header(blob, max) == 0) {
+		pr_err("boot: the device tree at %#llx is malformed: %s (%d); only its /chosen is used\n",
 		       (unsigned long long)pa, strerror(rc), rc);
-		return NULL;
+		*partial = true;
+		return blob;
 	}
-	return blob;
+	pr_err("boot: the device tree at %#llx is not usable: %s (%d)\n",
+	       (unsigned long long)pa, strerror(rc), rc);
+	return NULL;
 }
 
 /* Pick the console the device tree names, if it is a PL011 we can reach
@@ -94,8 +108,18 @@ static void console_from_dt(const void *fdt, const struct fdt_boot_info *bi)
 			(unsigned long long)VIRT_PL011);
 		return;
 	}
-	if (base != pl011_base())
-		pl011_early_init(base);
+	if (base == pl011_base())
+		return;
+	/* The first access to an address the device tree named. */
+	int rc = pl011_probe(base);
+	if (rc) {
+		pr_warn("boot: stdout-path PL011 at %#llx: %s; console stays at %#llx\n",
+			(unsigned long long)base,
+			rc == -EIO ? "nothing answers" : "not a PL011 (PrimeCell ID)",
+			(unsigned long long)VIRT_PL011);
+		return;
+	}
+	pl011_early_init(base);
 }
 
 static void keep_cmdline(const char *s)
@@ -114,6 +138,8 @@ static void reserve(uint64_t base, uint64_t size, const char *what)
 {
 	if (!size)
 		return;
+	/* Whatever becomes of it in the map, no device may live here. */
+	boot_range_taken(base, size);
 	int rc = memmap_reserve(&memmap_boot, base, size);
 	if (rc)
 		pr_warn("boot: cannot reserve %s at %#llx+%#llx (%d)\n", what,
@@ -126,6 +152,29 @@ static void add_ram(uint64_t base, uint64_t size)
 	    memmap_add(&ram_map, base, size, MEM_USABLE))
 		pr_warn("boot: memory range %#llx+%#llx ignored\n",
 			(unsigned long long)base, (unsigned long long)size);
+}
+
+/* Say which memory-node regions fdt_boot_info dropped, and why. */
+static void report_bad_memory(const void *fdt, const struct fdt_boot_info *bi)
+{
+	char path[96];
+
+	for (int i = 0; i < bi->nmem_bad; i++) {
+		const struct fdt_mem_bad *b = &bi->mem_bad[i];
+
+		if (fdt_get_path(fdt, b->node, path, sizeof(path)) < 0)
+			strcpy(path, "?");
+		if (b->index < 0)
+			pr_err("boot: memory node %s: reg is missing or not whole (address, size) entries (%d); node ignored\n",
+			       path, b->err);
+		else if (b->err == -EOVERFLOW && b->size)
+			pr_err("boot: memory node %s: region %d %#llx+%#llx wraps past 2^64; ignored\n",
+			       path, b->index, (unsigned long long)b->base,
+			       (unsigned long long)b->size);
+		else
+			pr_err("boot: memory node %s: region %d is not usable (%d); ignored\n",
+			       path, b->index, b->err);
+	}
 }
 
 /* Fill memmap_boot and ram_map from the device tree (or the guess). */
@@ -149,10 +198,35 @@ static void memory_from_dt(const void *fdt, struct fdt_boot_info *bi)
 		if (bi->resv[i].nomap)
 			memmap_add(&ram_map, bi->resv[i].base, bi->resv[i].size, MEM_RESERVED);
 	}
-	if (fdt)
+	if (fdt) {
+		uint64_t lo = (uintptr_t)fdt & ~0xfffULL;
+		uint64_t hi = ((uintptr_t)fdt + fdt_totalsize(fdt) + 0xfff) & ~0xfffULL;
+
 		reserve((uintptr_t)fdt, fdt_totalsize(fdt), "the device tree");
+		/* Drivers read the blob after the boot map is gone: map it
+		 * whatever the memory nodes said (it is memory: firmware
+		 * put it there, and dtb_validate read it). */
+		if (memmap_add(&ram_map, lo, hi - lo, MEM_USABLE))
+			pr_warn("boot: cannot map the device tree at %#llx\n",
+				(unsigned long long)lo);
+	}
 	if (bi->initrd_end > bi->initrd_start)
 		reserve(bi->initrd_start, bi->initrd_end - bi->initrd_start, "the initrd");
+}
+
+/* Bytes of MEM_USABLE in memmap_boot (normalized) inside [lo, hi). */
+static uint64_t usable_between(uint64_t lo, uint64_t hi)
+{
+	uint64_t n = 0;
+
+	for (uint32_t i = 0; i < memmap_boot.count; i++) {
+		const struct mem_range *r = &memmap_boot.r[i];
+		uint64_t b = MAX(r->base, lo), e = MIN(r->base + r->size, hi);
+
+		if (r->type == MEM_USABLE && e > b)
+			n += e - b;
+	}
+	return n;
 }
 
 void a64_boot_main(uint64_t dtb, uint64_t entry_el)
@@ -164,12 +238,27 @@ void a64_boot_main(uint64_t dtb, uint64_t entry_el)
 	boot_info.protocol = "linux-arm64";
 	boot_info.cmdline = cmdline_buf;
 
-	const void *fdt = dtb_validate(dtb);
-	if (fdt) {
+	bool partial = false;
+	const void *fdt = dtb_validate(dtb, &partial);
+	if (fdt && partial) {
+		/* A tree refused in part (DTSpec §5 violated somewhere: a
+		 * wrapping /memreserve/, nesting too deep) still carries the
+		 * operator's command line and console: the readers stay
+		 * inside the blob whatever it holds (fdt_check_header). The
+		 * rest (memory, reservations, devices) is not trusted: the
+		 * kernel runs on the guess below, as without a tree. */
+		bi.bootargs = fdt_bootargs(fdt);
+		bi.stdout_node = fdt_stdout_path(fdt, &bi.stdout_opts);
+		console_from_dt(fdt, &bi);
+		keep_cmdline(bi.bootargs);
+		bi = (struct fdt_boot_info){ .stdout_node = -ENOENT };
+		fdt = NULL;
+	} else if (fdt) {
 		int rc = fdt_boot_info(fdt, &bi);
 		if (rc)
 			pr_err("boot: device tree memory or reservations malformed (%d); using what parsed\n",
 			       rc);
+		report_bad_memory(fdt, &bi);
 		console_from_dt(fdt, &bi);
 		keep_cmdline(bi.bootargs);
 		boot_info.dtb = dtb;
@@ -185,9 +274,21 @@ void a64_boot_main(uint64_t dtb, uint64_t entry_el)
 	memory_from_dt(fdt, &bi);
 	reserve(boot_info.kernel_start, boot_info.kernel_end - boot_info.kernel_start,
 		"the kernel");
-	if (memmap_normalize(&memmap_boot) < 0 || memmap_normalize(&ram_map) < 0 ||
-	    memmap_usable_total(&memmap_boot) == 0)
-		panic("boot: no usable memory in the boot memory map");
+	if (memmap_normalize(&memmap_boot) < 0 || memmap_normalize(&ram_map) < 0) {
+		pr_err("boot: the device tree describes more memory ranges than the kernel keeps (%u)\n",
+		       MEMMAP_MAX);
+		arch_exit(1);
+	}
+	/* Too little RAM is the firmware's or operator's doing (-m, or
+	 * reservations over all of it), not a kernel bug: say so and fail,
+	 * rather than fault later in the page-table or heap set-up. */
+	uint64_t boot_ram = usable_between(BOOT_MAP_LO, BOOT_MAP_HI);
+	if (boot_ram < MIN_BOOT_RAM) {
+		pr_err("boot: only %llu KiB of usable RAM below 4 GiB (after reservations); the kernel needs at least %llu KiB\n",
+		       (unsigned long long)(boot_ram >> 10),
+		       (unsigned long long)(MIN_BOOT_RAM >> 10));
+		arch_exit(1);
+	}
 	pmm_add_memmap(&memmap_boot, BOOT_MAP_LO, BOOT_MAP_HI);
 	mmu_init(&ram_map);
 	if (!vm_map_mmio(pl011_base(), 0x1000))

@@ -28,6 +28,7 @@
 #include <arch/cpu.h>
 #include <arch/io.h>
 #include <arch/irq.h>
+#include <stdio.h>
 #include "a64.h"
 #include "gic.h"
 
@@ -161,6 +162,33 @@ void gic_dist_init_spis(uint8_t *dist, unsigned n, bool group1)
 
 /* --- set-up ---------------------------------------------------------- */
 
+uint8_t *gic_map_frame(const char *what, uint64_t pa, uint64_t len, unsigned id_off)
+{
+	uint32_t id;
+	char who[40];
+
+	/* A frame on RAM would make the set-up below write over memory
+	 * (the device tree, the kernel's data): refuse it before mapping. */
+	snprintf(who, sizeof(who), "gic: %s", what);
+	if (boot_device_window(who, pa, len))
+		return NULL;
+	uint8_t *p = vm_map_mmio(pa, len);
+
+	if (!p) {
+		pr_err("gic: cannot map the %s at %#llx+%#llx\n", what,
+		       (unsigned long long)pa, (unsigned long long)len);
+		return NULL;
+	}
+	/* Every GIC frame has read-only ID registers (IHI 0048B §4.1.2,
+	 * IHI 0069H §12.1.1); reading one has no side effect. */
+	if (probe_read32(p + id_off, &id)) {
+		pr_err("gic: nothing answers at the %s address %#llx\n", what,
+		       (unsigned long long)pa);
+		return NULL;
+	}
+	return p;
+}
+
 static int v2m_probe(const void *fdt, int node)
 {
 	uint64_t pa, size;
@@ -168,9 +196,9 @@ static int v2m_probe(const void *fdt, int node)
 
 	if (rc)
 		return rc;
-	uint8_t *frame = vm_map_mmio(pa, 0x1000);
+	uint8_t *frame = gic_map_frame("v2m MSI frame", pa, 0x1000, V2M_MSI_TYPER);
 	if (!frame)
-		return -ENOMEM;
+		return -ENODEV;
 	uint32_t typer = mmio_read32(frame + V2M_MSI_TYPER);
 	uint32_t first = (typer >> 16) & 0x3ff, count = typer & 0x3ff;
 
@@ -224,7 +252,11 @@ int gic_setup(void)
 	setup_rc = v == 3 ? gicv3_probe(fdt, node, &ops, &nlines)
 			  : gicv2_probe(fdt, node, &ops, &nlines);
 	if (setup_rc) {
-		pr_err("gic: GICv%d set-up failed (%d)\n", v, setup_rc);
+		/* Run without it, as without a device tree: the timer list
+		 * and every device are polled (arch_idle, virtio's poll
+		 * mode), slower but correct; stopping would gain nothing. */
+		pr_err("gic: GICv%d set-up failed (%d); no interrupts, timers and devices are polled\n",
+		       v, setup_rc);
 		ops = NULL;
 		return setup_rc;
 	}

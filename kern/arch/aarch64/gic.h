@@ -14,6 +14,7 @@
  * use the same offsets inside the GICv3 redistributor's SGI frame. */
 #define GICD_CTLR       0x000
 #define GICD_TYPER      0x004
+#define GICD_IIDR       0x008
 #define GICD_IGROUPR    0x080
 #define GICD_ISENABLER  0x100
 #define GICD_ICENABLER  0x180
@@ -48,6 +49,12 @@ struct gic_ops {
 
 /* Probe the GIC described by node: map it, quiesce and enable it, fill
  * *ops and *nlines. @return 0 or -errno (then nothing is enabled). */
+/* Map a GIC register frame that the device tree names (what: "distributor",
+ * ...) and make a first read of the ID register at id_off, which may have
+ * nothing behind it (probe_read32). Says why on the console when it fails.
+ * @return the mapping, or NULL. */
+uint8_t *gic_map_frame(const char *what, uint64_t pa, uint64_t len, unsigned id_off);
+
 int gicv2_probe(const void *fdt, int node, const struct gic_ops **ops,
 		unsigned *nlines);
 int gicv3_probe(const void *fdt, int node, const struct gic_ops **ops,

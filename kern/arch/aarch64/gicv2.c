@@ -18,6 +18,7 @@
 
 /* CPU interface registers (§4.1.3). */
 #define GICC_CTLR       0x000
+#define GICC_IIDR       0x0fc       /* §4.4.15 */
 #define GICC_PMR        0x004
 #define GICC_BPR        0x008
 #define GICC_IAR        0x00c
@@ -87,10 +88,10 @@ int gicv2_probe(const void *fdt, int node, const struct gic_ops **ops,
 	}
 	/* The CPU interface is 8 KiB (GICC_DIR is at 0x1000), whatever a
 	 * short reg says. */
-	dist = vm_map_mmio(dpa, 0x1000);
-	cpu = vm_map_mmio(cpa, 0x2000);
+	dist = gic_map_frame("distributor", dpa, 0x1000, GICD_IIDR);
+	cpu = dist ? gic_map_frame("CPU interface", cpa, 0x2000, GICC_IIDR) : NULL;
 	if (!dist || !cpu)
-		return -ENOMEM;
+		return -ENODEV;
 
 	mmio_write32(dist + GICD_CTLR, 0);
 	unsigned n = gic_typer_lines(dist);

@@ -146,7 +146,7 @@ static const struct gic_ops v3_ops = {
 static uint8_t *find_rd(uint64_t pa, uint64_t size, uint32_t aff)
 {
 	for (uint64_t off = 0; off + GICR_FRAME <= size;) {
-		uint8_t *f = vm_map_mmio(pa + off, GICR_FRAME);
+		uint8_t *f = gic_map_frame("redistributor", pa + off, GICR_FRAME, GICR_TYPER);
 		if (!f)
 			return NULL;
 		uint64_t typer = mmio_read64(f + GICR_TYPER);
@@ -183,9 +183,9 @@ int gicv3_probe(const void *fdt, int node, const struct gic_ops **ops,
 		pr_err("gic: ICC_SRE_EL1.SRE does not stick; GICv3 system registers unusable\n");
 		return -ENODEV;
 	}
-	dist = vm_map_mmio(dpa, 0x10000);
+	dist = gic_map_frame("distributor", dpa, 0x10000, GICD_PIDR2);
 	if (!dist)
-		return -ENOMEM;
+		return -ENODEV;
 	unsigned arch = (mmio_read32(dist + GICD_PIDR2) >> 4) & 0xf;
 	if (arch != 3 && arch != 4)
 		pr_warn("gic: GICD_PIDR2 says architecture %u, expected GICv3 or v4\n", arch);

@@ -387,10 +387,10 @@ int gicv3_its_probe(const void *fdt, int gic_node)
 	if (size < GITS_SIZE)
 		return -EINVAL;
 	its.pa = pa;
-	its.base = vm_map_mmio(pa, GITS_SIZE);
+	its.base = gic_map_frame("ITS", pa, GITS_SIZE, GITS_CTLR);
 	its.rd = gicv3_rd();
 	if (!its.base || !its.rd)
-		return -ENOMEM;
+		return -ENODEV;
 	its.phandle = 0;
 	fdt_get_u32(fdt, node, "phandle", &its.phandle);
 

@@ -145,6 +145,30 @@ static __noreturn void fatal_exception(const struct a64_frame *f, unsigned long 
 	arch_exit(3);
 }
 
+/* probe.S: the loads that may abort and where each resumes. */
+struct a64_extable_entry {
+	uint64_t insn, fixup;
+};
+extern const struct a64_extable_entry a64_extable[], a64_extable_end[];
+
+/* A synchronous external abort (DFSC 0b010000, not on a table walk: ARM
+ * ARM D17.2.37) at a probe load: nothing answered at the address the
+ * caller asked about. Resume at the load's fix-up, which makes the probe
+ * return -EIO. Any other fault there is a kernel bug and stays fatal. */
+static bool probe_fixup(struct a64_frame *f, unsigned long kind)
+{
+	if ((kind & 3) != A64_SYNC || kind >= 8 || ESR_EC(f->esr) != EC_DABT_CUR ||
+	    (ESR_ISS(f->esr) & 0x3f) != 0x10)
+		return false;
+	for (const struct a64_extable_entry *e = a64_extable; e < a64_extable_end; e++) {
+		if (e->insn == f->elr) {
+			f->elr = e->fixup;
+			return true;
+		}
+	}
+	return false;
+}
+
 void a64_trap(struct a64_frame *f, unsigned long kind)
 {
 	unsigned type = kind & 3;
@@ -164,5 +188,7 @@ void a64_trap(struct a64_frame *f, unsigned long kind)
 		f->x[0] = (uint64_t)-1;
 		return;
 	}
+	if (probe_fixup(f, kind))
+		return;
 	fatal_exception(f, kind);
 }

@@ -303,6 +303,12 @@ static inline void fdt_poke(const void *fdt, int max_nodes)
 	fdt_sink += (uint64_t)fdt_stdout_path(fdt, &opts);
 	fdt_sink += (uint64_t)fdt_initrd(fdt, &s, &e);
 	fdt_sink += (uint64_t)fdt_memory(fdt, mr, 4);
+	{
+		struct fdt_mem_bad mb[2];
+		int nb;
+		fdt_sink += (uint64_t)fdt_memory_checked(fdt, mr, 4, mb, 2, &nb);
+		fdt_sink += (uint64_t)nb;
+	}
 	fdt_sink += (uint64_t)fdt_mem_rsvmap(fdt, mr, 4);
 	fdt_sink += (uint64_t)fdt_reserved_memory(fdt, rr, 4);
 	fdt_sink += (uint64_t)fdt_psci_method(fdt);

@@ -73,4 +73,11 @@ static inline void mmio_write64(volatile void *addr, uint64_t v)
 			     : : "rZ"(v), "r"(addr) : "memory");
 }
 
+/* Read a 32-bit device register that may have nothing behind it: the
+ * first access to an address that firmware or the command line named.
+ * A synchronous external abort during the read is caught (probe.S, trap.c)
+ * instead of being fatal. addr must be mapped (vm_map_mmio).
+ * @return 0 with *val set, or -EIO when the read aborted. */
+int probe_read32(const volatile void *addr, uint32_t *val);
+
 #endif

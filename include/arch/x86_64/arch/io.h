@@ -115,6 +115,18 @@ static inline void mmio_write64(volatile void *addr, uint64_t v)
 			     : "=m"(*(volatile uint64_t *)addr) : "r"(v) : "memory");
 }
 
+/* Read a 32-bit device register that may have nothing behind it (the
+ * aarch64 contract, kept here so common code can call it). On a PC a read
+ * that no device decodes completes with all ones (PCI 3.0 §6.1, master
+ * abort), never a fault, so this is a plain read; callers reject the
+ * all-ones value as they would any wrong ID.
+ * @return 0 with *val set (never -EIO here). */
+static inline int probe_read32(const volatile void *addr, uint32_t *val)
+{
+	*val = mmio_read32(addr);
+	return 0;
+}
+
 /* This architecture has a separate I/O port space (PCI I/O BARs, 0xCF8). */
 #define ARCH_HAS_PORT_IO 1
 
