@@ -29,6 +29,7 @@
 #define EOVERFLOW       75
 #define EMSGSIZE        90
 #define EOPNOTSUPP      95
+#define ENETDOWN       100
 #define ETIMEDOUT      110
 #define ECANCELED      125
 
