@@ -78,6 +78,27 @@ static void status_add(struct virtio_dev *vdev, uint8_t bits)
 
 /* ---- configuration space -------------------------------------------------- */
 
+/* Split an access the way §4.1.3.1 and §4.2.2.2 ask: a field of 2 or 4
+ * bytes with one access of its width, a 64-bit field as two 32-bit halves
+ * (low first), anything else (byte arrays, odd offsets) bytewise. The
+ * transport performs each piece. */
+static int config_access(struct virtio_dev *vdev, unsigned off, uint8_t *p,
+			 unsigned len, bool write)
+{
+	if (len == 0 || off + (uint64_t)len > UINT32_MAX)
+		return -EINVAL;
+	unsigned w = (len == 2 || len == 4) ? len : (len == 8 ? 4 : 1);
+	if (off & (w - 1))
+		w = 1;
+	for (unsigned done = 0; done < len; done += w) {
+		int rc = write ? vdev->ops->config_write(vdev, off + done, p + done, w)
+			       : vdev->ops->config_read(vdev, off + done, p + done, w);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 int virtio_config_read(struct virtio_dev *vdev, unsigned off, void *buf, unsigned len)
 {
 	/* §2.5.1: a field wider than the device can update atomically (and
@@ -85,7 +106,7 @@ int virtio_config_read(struct virtio_dev *vdev, unsigned off, void *buf, unsigne
 	 * change across it; legacy devices return a constant 0 here. */
 	for (int tries = 0; tries < 64; tries++) {
 		uint32_t gen = vdev->ops->config_generation(vdev);
-		int rc = vdev->ops->config_read(vdev, off, buf, len);
+		int rc = config_access(vdev, off, buf, len, false);
 		if (rc)
 			return rc;
 		if (vdev->ops->config_generation(vdev) == gen)
@@ -98,7 +119,7 @@ int virtio_config_read(struct virtio_dev *vdev, unsigned off, void *buf, unsigne
 int virtio_config_write(struct virtio_dev *vdev, unsigned off, const void *buf,
 			unsigned len)
 {
-	return vdev->ops->config_write(vdev, off, buf, len);
+	return config_access(vdev, off, (uint8_t *)buf, len, true);
 }
 
 /* Reset and wait for it to finish: the status reads back 0 (§2.4;

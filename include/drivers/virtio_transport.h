@@ -24,9 +24,10 @@ struct virtio_transport_ops {
 	/* Configuration generation (§2.5.1); a legacy device has none and
 	 * returns 0. */
 	uint32_t (*config_generation)(struct virtio_dev *vdev);
-	/* Raw device-configuration access; len 1, 2, 4 or 8 use accesses of
-	 * that width (8 as two 4-byte halves, low first), other lengths bytes.
-	 * @return 0 or -EINVAL outside the area. */
+	/* One device-configuration access of len 1, 2 or 4 bytes at off, a
+	 * multiple of len (the core splits fields and arrays into such
+	 * accesses once for every transport). @return 0, or -EINVAL for
+	 * another width, a misaligned off or one outside the area. */
 	int (*config_read)(struct virtio_dev *vdev, unsigned off, void *buf, unsigned len);
 	int (*config_write)(struct virtio_dev *vdev, unsigned off, const void *buf,
 			    unsigned len);

@@ -73,6 +73,7 @@ struct fake {
 	uint8_t config[16];
 	uint32_t gen;
 	int gen_flips;              /* config reads that see the generation move */
+	unsigned acc_w[16], nacc;   /* widths of the config accesses seen */
 	unsigned qmax;
 	struct virtqueue *vq;       /* set up by queue_setup */
 	int notifies;
@@ -98,8 +99,12 @@ static uint32_t f_gen(struct virtio_dev *v) { return F(v)->gen; }
 static int f_cread(struct virtio_dev *v, unsigned off, void *buf, unsigned len)
 {
 	struct fake *f = F(v);
-	if (off + len > sizeof(f->config))
+	/* The transport contract: one access of 1, 2 or 4 aligned bytes. */
+	if ((len != 1 && len != 2 && len != 4) || (off & (len - 1)) ||
+	    off + len > sizeof(f->config))
 		return -EINVAL;
+	if (f->nacc < 16)
+		f->acc_w[f->nacc++] = len;
 	memcpy(buf, f->config + off, len);
 	if (f->gen_flips) {
 		f->gen_flips--;
@@ -109,7 +114,8 @@ static int f_cread(struct virtio_dev *v, unsigned off, void *buf, unsigned len)
 }
 static int f_cwrite(struct virtio_dev *v, unsigned off, const void *buf, unsigned len)
 {
-	if (off + len > sizeof(F(v)->config))
+	if ((len != 1 && len != 2 && len != 4) || (off & (len - 1)) ||
+	    off + len > sizeof(F(v)->config))
 		return -EINVAL;
 	memcpy(F(v)->config + off, buf, len);
 	return 0;
@@ -287,6 +293,31 @@ UNIT(config_generation)
 	CHECK_EQ(virtio_config_write(&f->vdev, 4, &w, 4), 0);
 	CHECK_EQ(VIRTIO_CREAD(&f->vdev, struct two_words, b, &r), 0);
 	CHECK_EQ(r, 7);
+}
+
+/* The core splits every configuration access into the widths §4.1.3.1
+ * and §4.2.2.2 ask for, once for all transports. */
+UNIT(config_access_widths)
+{
+	struct fake *f = new_fake(false, MODERN_OFFER);
+	attach(f);
+	uint8_t buf[8];
+	f->nacc = 0;
+	CHECK_EQ(virtio_config_read(&f->vdev, 8, buf, 8), 0);   /* 64-bit: two halves */
+	CHECK_EQ(f->nacc, 2);
+	CHECK(f->acc_w[0] == 4 && f->acc_w[1] == 4);
+	f->nacc = 0;
+	CHECK_EQ(virtio_config_read(&f->vdev, 0, buf, 6), 0);   /* a MAC: bytes */
+	CHECK_EQ(f->nacc, 6);
+	CHECK_EQ(f->acc_w[5], 1);
+	f->nacc = 0;
+	CHECK_EQ(virtio_config_read(&f->vdev, 6, buf, 2), 0);   /* 16-bit field */
+	CHECK(f->nacc == 1 && f->acc_w[0] == 2);
+	f->nacc = 0;
+	CHECK_EQ(virtio_config_read(&f->vdev, 1, buf, 4), 0);   /* misaligned: bytes */
+	CHECK(f->nacc == 4 && f->acc_w[0] == 1);
+	CHECK_EQ(virtio_config_read(&f->vdev, 0, buf, 0), -EINVAL);
+	CHECK_EQ(virtio_config_read(&f->vdev, 0xfffffffcu, buf, 8), -EINVAL);
 }
 
 /* Post two requests, complete one like a device would. */
