@@ -27,6 +27,7 @@ CMDLINE_OPT(virtio_event_idx, "virtio.event_idx", "0 refuses VIRTIO_F_EVENT_IDX"
 struct virtio_vq_priv {
 	struct virtio_dev *vdev;
 	virtio_done_fn done;
+	virtio_notify_fn notify;    /* NAPI-style queue: wake its thread */
 	const char *name;
 	struct waitq wq;            /* threads waiting for completions */
 	uint64_t n_intr;
@@ -70,6 +71,11 @@ struct virtio_dev *virtio_vq_dev(const struct virtqueue *vq)
 {
 	return ((struct virtio_vq_priv *)vq->owner)->vdev;
 }
+
+unsigned virtio_vq_size(const struct virtqueue *vq) { return vq_size(vq); }
+unsigned virtio_vq_inflight(const struct virtqueue *vq) { return vq_inflight(vq); }
+unsigned virtio_vq_num_free(const struct virtqueue *vq) { return vq_num_free(vq); }
+bool virtio_dev_broken(const struct virtio_dev *vdev) { return vdev->broken; }
 
 static void status_add(struct virtio_dev *vdev, uint8_t bits)
 {
@@ -161,6 +167,8 @@ void virtio_dev_fail(struct virtio_dev *vdev, const char *why)
 		while (vq_detach(vq, &cookie) == 0)
 			q->done(vq, cookie, 0, -EIO);
 		waitq_wake_all(&q->wq);
+		if (q->notify)
+			q->notify(vq);   /* its thread sees the failure */
 	}
 	irq_restore(flags);
 }
@@ -171,6 +179,11 @@ static void check_status(struct virtio_dev *vdev)
 {
 	if (!vdev->broken && (vdev->ops->get_status(vdev) & VIRTIO_STATUS_NEEDS_RESET))
 		virtio_dev_fail(vdev, "device needs reset");
+}
+
+void virtio_check_status(struct virtio_dev *vdev)
+{
+	check_status(vdev);
 }
 
 /* ---- completions ------------------------------------------------------------ */
@@ -188,6 +201,12 @@ static void drain(struct virtqueue *vq)
 
 	if (q->vdev->broken)
 		return;
+	/* A NAPI-style queue: its thread takes the completions. */
+	if (q->notify) {
+		vq_disable_cb(vq);
+		q->notify(vq);
+		return;
+	}
 	for (;;) {
 		while ((rc = vq_dequeue(vq, &cookie, &len)) == 0) {
 			q->done(vq, cookie, len, 0);
@@ -275,6 +294,48 @@ int virtio_enqueue(struct virtqueue *vq, void *cookie, const struct vq_sg *sg,
 			return rc;
 		wait_until(vq, completed_since, &seen);
 	}
+}
+
+int virtio_enqueue_nowait(struct virtqueue *vq, void *cookie, const struct vq_sg *sg,
+			  unsigned n_out, unsigned n_in)
+{
+	unsigned long flags = irq_save();
+	int rc = vq_enqueue(vq, cookie, sg, n_out, n_in);
+	irq_restore(flags);
+	return rc;
+}
+
+void virtio_disable_cb(struct virtqueue *vq)
+{
+	unsigned long flags = irq_save();
+	vq_disable_cb(vq);
+	irq_restore(flags);
+}
+
+bool virtio_enable_cb(struct virtqueue *vq)
+{
+	struct virtio_vq_priv *q = vq->owner;
+	unsigned long flags = irq_save();
+	/* A polling device was told never to interrupt (§2.7.7); keep it so. */
+	bool more = q->vdev->poll ? vq_has_used(vq) : vq_enable_cb(vq);
+	irq_restore(flags);
+	return more;
+}
+
+int virtio_dequeue(struct virtqueue *vq, void **cookie, uint32_t *len)
+{
+	struct virtio_vq_priv *q = vq->owner;
+	unsigned long flags = irq_save();
+	int rc = q->vdev->broken ? -EIO : vq_dequeue(vq, cookie, len);
+	if (rc == -EIO)
+		virtio_dev_fail(q->vdev, "virtqueue broken");
+	irq_restore(flags);
+	return rc;
+}
+
+bool virtio_has_used(struct virtqueue *vq)
+{
+	return vq_has_used(vq);
 }
 
 int virtio_kick(struct virtqueue *vq)
@@ -408,6 +469,7 @@ int virtio_find_vqs(struct virtio_dev *vdev, unsigned n, struct virtqueue **vqs,
 		}
 		q->vdev = vdev;
 		q->done = info[i].done;
+		q->notify = info[i].notify;
 		q->name = info[i].name;
 		waitq_init(&q->wq);
 		vq->owner = q;

@@ -10,6 +10,7 @@
 #define DRIVERS_VIRTIO_TRANSPORT_H
 
 #include <drivers/virtio.h>
+#include <drivers/virtqueue.h>
 
 struct virtio_transport_ops {
 	/* Start a device reset (write 0 to the status, §2.4). The core then
@@ -89,9 +90,6 @@ void virtio_intr_vq(void *vq);          /* struct virtqueue * */
 void virtio_intr_config(void *vdev);    /* struct virtio_dev * */
 void virtio_intr_shared(void *vdev);    /* struct virtio_dev * */
 
-/* Give up on a misbehaving device: reset it, fail every outstanding
- * request with -EIO, refuse new ones. Callable from interrupt context. */
-void virtio_dev_fail(struct virtio_dev *vdev, const char *why);
 
 /* bus_id as a command-line key word ("00:04.0" -> "00.04.0"). */
 void virtio_bus_key(const struct virtio_dev *vdev, char *out, size_t len);
