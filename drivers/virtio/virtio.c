@@ -524,6 +524,9 @@ static int negotiate(struct virtio_dev *vdev, const struct virtio_driver *drv)
 	uint64_t offered = vdev->ops->get_features(vdev);
 	uint64_t want = drv->features & DEVICE_FEATURE_MASK;
 
+	if (drv->select_features)
+		want = drv->select_features(want & offered) & DEVICE_FEATURE_MASK;
+
 	vdev->dev_features = offered;
 	if (cmdline_get_bool("virtio.indirect", true))
 		want |= VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC);

@@ -69,6 +69,10 @@ struct virtio_driver {
 	/* Optional: the device changed its configuration (§2.5.2). Runs in
 	 * interrupt context. */
 	void (*config_changed)(struct virtio_dev *vdev);
+	/* Optional: trim the device-type bits about to be negotiated (offered
+	 * & features), e.g. by a command-line mask, keeping the dependencies
+	 * §5.x asks for. @return the bits to accept. */
+	uint64_t (*select_features)(uint64_t bits);
 };
 
 #define VIRTIO_DRIVER(drv)                                                   \
