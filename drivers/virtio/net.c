@@ -338,8 +338,13 @@ static int vioif_xmit(struct netdev *nd, const struct netdev_tx *tx)
 		len += tx->sg[i].len;
 	}
 	int rc = virtio_enqueue_nowait(vi->vq[Q_TX], r, sg, n, 0);
-	if (rc)
+	if (rc) {
+		/* Frames held back by NETDEV_TX_MORE must reach the device, or
+		 * a full ring would never drain. */
+		if (rc == -ENOSPC)
+			virtio_kick(vi->vq[Q_TX]);
 		return rc;
+	}
 	if (sw)
 		nd->stats.tx_csum_sw++;
 	else if (tx->flags & NETDEV_TX_CSUM)
@@ -604,9 +609,14 @@ static void read_mac(struct vioif *vi)
 	/* §5.1.5: no address from the device: make one up, locally
 	 * administered (bit 1) and unicast (bit 0 clear). */
 	if (!rng_available() || rng_read(mac, 6) != 6) {
-		uint64_t t = time_ns() ^ (uint64_t)(uintptr_t)vi;
-		for (int i = 0; i < 6; i++, t >>= 8)
-			mac[i] = (uint8_t)(t * 0x9e3779b97f4a7c15ull >> 56) ^ (uint8_t)t;
+		/* No entropy device (yet): mix the clock and this NIC's address
+		 * (splitmix64), distinct per NIC and per boot time. */
+		uint64_t z = time_ns() + (uint64_t)(uintptr_t)vi + 0x9e3779b97f4a7c15ull;
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+		z ^= z >> 31;
+		for (int i = 0; i < 6; i++, z >>= 8)
+			mac[i] = (uint8_t)z;
 	}
 	mac[0] = (uint8_t)((mac[0] & ~1u) | 2u);
 	pr_info("%s: no MAC from the device, using a random one\n", virtio_dev_name(vdev));
