@@ -489,10 +489,14 @@ static void vioif_thread(void *arg)
 		if (poll) {
 			/* Poll mode: look again after everyone else had a turn;
 			 * the status now and then (§2.1.2 NEEDS_RESET). */
-			if (work)
+			if (work) {
 				idle = 0;
-			else if ((++idle & 4095) == 0)
+			} else if ((++idle & 4095) == 0) {
 				virtio_check_status(vi->vdev);
+				/* No configuration interrupt without interrupts:
+				 * look at the link ourselves. */
+				vi->config_event = vi->link_feature;
+			}
 			thread_yield();
 			continue;
 		}
@@ -508,8 +512,10 @@ static void vioif_thread(void *arg)
 		if (!vi->event && !vi->config_event &&
 		    waitq_sleep_locked(&vi->wq, VNET_IDLE_SLICE_NS) == -ETIMEDOUT) {
 			irq_restore(fl);
-			/* A lost interrupt or a silent NEEDS_RESET can't stall us. */
+			/* A lost interrupt or a silent NEEDS_RESET can't stall us,
+			 * nor a lost configuration interrupt hide a link change. */
 			virtio_check_status(vi->vdev);
+			vi->config_event = vi->link_feature;
 		} else {
 			irq_restore(fl);
 		}
