@@ -96,7 +96,7 @@ void vblk_wait(struct vblk *vb, const volatile bool *flag)
 
 unsigned vblk_inflight(const struct vblk *vb)
 {
-	return vb->vq->inflight;
+	return virtio_vq_inflight(vb->vq);
 }
 
 bool vblk_polling(const struct vblk *vb)
@@ -318,12 +318,13 @@ static int vblk_probe(struct virtio_dev *vdev)
 		goto fail;
 	/* §2.7.5.3.1: no chain, direct or indirect, is longer than the
 	 * queue; a request is header + data + status. */
-	vb->max_segs = vb->vq->num > 2 ? MIN(vb->max_segs, vb->vq->num - 2u) : 0;
+	unsigned qsize = virtio_vq_size(vb->vq);
+	vb->max_segs = qsize > 2 ? MIN(vb->max_segs, qsize - 2u) : 0;
 	uint64_t max_bytes = vb->size_max ? (uint64_t)vb->size_max * vb->max_segs
 					  : VBLK_MAX_BYTES;
 	max_bytes = ALIGN_DOWN(MIN(max_bytes, (uint64_t)VBLK_MAX_BYTES), (uint64_t)vb->ssize);
 	if (vb->max_segs == 0 || max_bytes == 0) {
-		pr_err("%s: queue of %u cannot carry a request\n", vb->bd.name, vb->vq->num);
+		pr_err("%s: queue of %u cannot carry a request\n", vb->bd.name, qsize);
 		rc = -EINVAL;
 		goto fail;
 	}
@@ -348,7 +349,7 @@ static int vblk_probe(struct virtio_dev *vdev)
 		virtio_has_feature(vdev, VIRTIO_BLK_F_FLUSH) ? ", flush" : "",
 		virtio_has_feature(vdev, VIRTIO_BLK_F_DISCARD) ? ", discard" : "",
 		virtio_has_feature(vdev, VIRTIO_BLK_F_WRITE_ZEROES) ? ", write-zeroes" : "",
-		vb->vq->num, vb->max_segs);
+		qsize, vb->max_segs);
 	return 0;
 fail:
 	virtio_set_drvdata(vdev, NULL);

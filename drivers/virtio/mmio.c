@@ -118,40 +118,33 @@ static uint32_t m_config_generation(struct virtio_dev *vdev)
 
 /* ---- device configuration ------------------------------------------------------- */
 
-/* §4.2.2.2: 8-bit fields with byte accesses, 16-bit with aligned 16-bit
- * ones, 32- and 64-bit fields with aligned 32-bit ones (a 64-bit field as
- * two halves, low first; the core re-reads it if the generation moved). */
+/* One access of the width the core picked (§4.2.2.2: 8-bit fields with
+ * byte accesses, 16-bit with 16-bit ones, 32- and 64-bit fields with
+ * 32-bit ones; the core splits a 64-bit field into halves, low first, and
+ * re-reads it if the generation moved). */
 static int m_config_access(struct virtio_dev *vdev, unsigned off, void *buf,
 			   unsigned len, bool write)
 {
 	struct virtio_mmio *vm = to_vm(vdev);
 	uint64_t size = vm->d.size - VIRTIO_MMIO_CONFIG;
-	uint8_t *p = buf;
 
-	if (len == 0 || off > size || len > size - off)
+	if ((len != 1 && len != 2 && len != 4) || (off & (len - 1)) ||
+	    off > size || len > size - off)
 		return -EINVAL;
-	unsigned w = (len == 2 || len == 4) ? len : (len == 8 ? 4 : 1);
-	if (off & (w - 1))
-		w = 1;
-	for (unsigned done = 0; done < len; done += w) {
-		uint8_t *reg = vm->regs + VIRTIO_MMIO_CONFIG + off + done;
+	uint8_t *reg = vm->regs + VIRTIO_MMIO_CONFIG + off;
+	uint32_t v = 0;
 
-		if (write) {
-			uint32_t v = 0;
-
-			memcpy(&v, p + done, w);
-			if (w == 1)
-				mmio_write8(reg, (uint8_t)v);
-			else if (w == 2)
-				mmio_write16(reg, (uint16_t)v);
-			else
-				mmio_write32(reg, v);
-		} else {
-			uint32_t v = w == 1 ? mmio_read8(reg) :
-				     w == 2 ? mmio_read16(reg) : mmio_read32(reg);
-
-			memcpy(p + done, &v, w);
-		}
+	if (write) {
+		memcpy(&v, buf, len);
+		if (len == 1)
+			mmio_write8(reg, (uint8_t)v);
+		else if (len == 2)
+			mmio_write16(reg, (uint16_t)v);
+		else
+			mmio_write32(reg, v);
+	} else {
+		v = len == 1 ? mmio_read8(reg) : len == 2 ? mmio_read16(reg) : mmio_read32(reg);
+		memcpy(buf, &v, len);
 	}
 	return 0;
 }

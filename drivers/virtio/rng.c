@@ -89,7 +89,7 @@ static int vrng_probe(struct virtio_dev *vdev)
 	vrng_count++;
 	*vrng_tail = v;
 	vrng_tail = &v->next;
-	pr_info("%s: entropy source, queue %u\n", name, v->vq->num);
+	pr_info("%s: entropy source, queue %u\n", name, virtio_vq_size(v->vq));
 	return 0;
 }
 

@@ -29,6 +29,7 @@ CMDLINE_OPT(virtio_event_idx, "virtio.event_idx", "0 refuses VIRTIO_F_EVENT_IDX"
 struct virtio_vq_priv {
 	struct virtio_dev *vdev;
 	virtio_done_fn done;
+	virtio_notify_fn notify;    /* NAPI-style queue: wake its thread */
 	const char *name;
 	struct waitq wq;            /* threads waiting for completions */
 	uint64_t n_intr;
@@ -73,12 +74,38 @@ struct virtio_dev *virtio_vq_dev(const struct virtqueue *vq)
 	return ((struct virtio_vq_priv *)vq->owner)->vdev;
 }
 
+unsigned virtio_vq_size(const struct virtqueue *vq) { return vq_size(vq); }
+unsigned virtio_vq_inflight(const struct virtqueue *vq) { return vq_inflight(vq); }
+unsigned virtio_vq_num_free(const struct virtqueue *vq) { return vq_num_free(vq); }
+bool virtio_dev_broken(const struct virtio_dev *vdev) { return vdev->broken; }
+
 static void status_add(struct virtio_dev *vdev, uint8_t bits)
 {
 	vdev->ops->set_status(vdev, vdev->ops->get_status(vdev) | bits);
 }
 
 /* ---- configuration space -------------------------------------------------- */
+
+/* Split an access the way §4.1.3.1 and §4.2.2.2 ask: a field of 2 or 4
+ * bytes with one access of its width, a 64-bit field as two 32-bit halves
+ * (low first), anything else (byte arrays, odd offsets) bytewise. The
+ * transport performs each piece. */
+static int config_access(struct virtio_dev *vdev, unsigned off, uint8_t *p,
+			 unsigned len, bool write)
+{
+	if (len == 0 || off + (uint64_t)len > UINT32_MAX)
+		return -EINVAL;
+	unsigned w = (len == 2 || len == 4) ? len : (len == 8 ? 4 : 1);
+	if (off & (w - 1))
+		w = 1;
+	for (unsigned done = 0; done < len; done += w) {
+		int rc = write ? vdev->ops->config_write(vdev, off + done, p + done, w)
+			       : vdev->ops->config_read(vdev, off + done, p + done, w);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
 
 int virtio_config_read(struct virtio_dev *vdev, unsigned off, void *buf, unsigned len)
 {
@@ -87,7 +114,7 @@ int virtio_config_read(struct virtio_dev *vdev, unsigned off, void *buf, unsigne
 	 * change across it; legacy devices return a constant 0 here. */
 	for (int tries = 0; tries < 64; tries++) {
 		uint32_t gen = vdev->ops->config_generation(vdev);
-		int rc = vdev->ops->config_read(vdev, off, buf, len);
+		int rc = config_access(vdev, off, buf, len, false);
 		if (rc)
 			return rc;
 		if (vdev->ops->config_generation(vdev) == gen)
@@ -100,7 +127,7 @@ int virtio_config_read(struct virtio_dev *vdev, unsigned off, void *buf, unsigne
 int virtio_config_write(struct virtio_dev *vdev, unsigned off, const void *buf,
 			unsigned len)
 {
-	return vdev->ops->config_write(vdev, off, buf, len);
+	return config_access(vdev, off, (uint8_t *)buf, len, true);
 }
 
 /* Reset and wait for it to finish: the status reads back 0 (§2.4;
@@ -142,6 +169,8 @@ void virtio_dev_fail(struct virtio_dev *vdev, const char *why)
 		while (vq_detach(vq, &cookie) == 0)
 			q->done(vq, cookie, 0, -EIO);
 		waitq_wake_all(&q->wq);
+		if (q->notify)
+			q->notify(vq);   /* its thread sees the failure */
 	}
 	irq_restore(flags);
 }
@@ -152,6 +181,11 @@ static void check_status(struct virtio_dev *vdev)
 {
 	if (!vdev->broken && (vdev->ops->get_status(vdev) & VIRTIO_STATUS_NEEDS_RESET))
 		virtio_dev_fail(vdev, "device needs reset");
+}
+
+void virtio_check_status(struct virtio_dev *vdev)
+{
+	check_status(vdev);
 }
 
 /* ---- completions ------------------------------------------------------------ */
@@ -169,6 +203,12 @@ static void drain(struct virtqueue *vq)
 
 	if (q->vdev->broken)
 		return;
+	/* A NAPI-style queue: its thread takes the completions. */
+	if (q->notify) {
+		vq_disable_cb(vq);
+		q->notify(vq);
+		return;
+	}
 	for (;;) {
 		while ((rc = vq_dequeue(vq, &cookie, &len)) == 0) {
 			q->done(vq, cookie, len, 0);
@@ -267,6 +307,48 @@ int virtio_enqueue(struct virtqueue *vq, void *cookie, const struct vq_sg *sg,
 			return rc;
 		wait_until(vq, completed_since, &seen);
 	}
+}
+
+int virtio_enqueue_nowait(struct virtqueue *vq, void *cookie, const struct vq_sg *sg,
+			  unsigned n_out, unsigned n_in)
+{
+	unsigned long flags = irq_save();
+	int rc = vq_enqueue(vq, cookie, sg, n_out, n_in);
+	irq_restore(flags);
+	return rc;
+}
+
+void virtio_disable_cb(struct virtqueue *vq)
+{
+	unsigned long flags = irq_save();
+	vq_disable_cb(vq);
+	irq_restore(flags);
+}
+
+bool virtio_enable_cb(struct virtqueue *vq)
+{
+	struct virtio_vq_priv *q = vq->owner;
+	unsigned long flags = irq_save();
+	/* A polling device was told never to interrupt (§2.7.7); keep it so. */
+	bool more = q->vdev->poll ? vq_has_used(vq) : vq_enable_cb(vq);
+	irq_restore(flags);
+	return more;
+}
+
+int virtio_dequeue(struct virtqueue *vq, void **cookie, uint32_t *len)
+{
+	struct virtio_vq_priv *q = vq->owner;
+	unsigned long flags = irq_save();
+	int rc = q->vdev->broken ? -EIO : vq_dequeue(vq, cookie, len);
+	if (rc == -EIO)
+		virtio_dev_fail(q->vdev, "virtqueue broken");
+	irq_restore(flags);
+	return rc;
+}
+
+bool virtio_has_used(struct virtqueue *vq)
+{
+	return vq_has_used(vq);
 }
 
 int virtio_kick(struct virtqueue *vq)
@@ -417,6 +499,7 @@ int virtio_find_vqs(struct virtio_dev *vdev, unsigned n, struct virtqueue **vqs,
 		}
 		q->vdev = vdev;
 		q->done = info[i].done;
+		q->notify = info[i].notify;
 		q->name = info[i].name;
 		waitq_init(&q->wq);
 		vq->owner = q;
@@ -470,6 +553,9 @@ static int negotiate(struct virtio_dev *vdev, const struct virtio_driver *drv)
 {
 	uint64_t offered = vdev->ops->get_features(vdev);
 	uint64_t want = drv->features & DEVICE_FEATURE_MASK;
+
+	if (drv->select_features)
+		want = drv->select_features(want & offered) & DEVICE_FEATURE_MASK;
 
 	vdev->dev_features = offered;
 	if (cmdline_get_bool("virtio.indirect", true))

@@ -25,7 +25,6 @@
 #define DRIVERS_VIRTIO_H
 
 #include <kern/compiler.h>
-#include <drivers/virtqueue.h>
 
 /* Device types (virtio 1.2 §5). */
 #define VIRTIO_ID_NET           1
@@ -53,6 +52,13 @@
 #define VIRTIO_BIT(b)                   (1ull << (b))
 
 struct virtio_dev;   /* opaque to device drivers */
+struct virtqueue;    /* opaque to device drivers */
+
+/* One buffer of a request: device-readable ones first, then writable. */
+struct vq_sg {
+	void *addr;         /* kernel virtual address (identity-mapped RAM) */
+	uint32_t len;
+};
 
 struct virtio_driver {
 	const char *name;
@@ -63,6 +69,10 @@ struct virtio_driver {
 	/* Optional: the device changed its configuration (§2.5.2). Runs in
 	 * interrupt context. */
 	void (*config_changed)(struct virtio_dev *vdev);
+	/* Optional: trim the device-type bits about to be negotiated (offered
+	 * & features), e.g. by a command-line mask, keeping the dependencies
+	 * §5.x asks for. @return the bits to accept. */
+	uint64_t (*select_features)(uint64_t bits);
 };
 
 #define VIRTIO_DRIVER(drv)                                                   \
@@ -74,10 +84,20 @@ struct virtio_driver {
 typedef void (*virtio_done_fn)(struct virtqueue *vq, void *cookie, uint32_t len,
 			       int err);
 
+/* A queue's used-buffer interrupt, for drivers that take completions in
+ * their own thread (NAPI-style). Interrupt context: wake the thread. */
+typedef void (*virtio_notify_fn)(struct virtqueue *vq);
+
 struct virtio_vq_info {
 	const char *name;
-	virtio_done_fn done;
+	virtio_done_fn done;        /* required: also gets the -EIO failures */
 	unsigned indirect_max;      /* largest request sent indirect, 0 never */
+	/* Optional. When set, completions are not run from the interrupt:
+	 * the core turns the queue's callbacks off (virtio_disable_cb) and
+	 * calls notify; the driver's thread takes completions with
+	 * virtio_dequeue and turns callbacks back on with virtio_enable_cb.
+	 * done() then sees only the -EIO completions of a failed device. */
+	virtio_notify_fn notify;
 };
 
 /* Was feature bit negotiated? */
@@ -127,5 +147,41 @@ void virtio_wait(struct virtqueue *vq, const volatile bool *flag);
 void virtio_poll(struct virtqueue *vq);
 /* The device this queue belongs to. */
 struct virtio_dev *virtio_vq_dev(const struct virtqueue *vq);
+
+/* Queue facts, for drivers (struct virtqueue is opaque): entries, requests
+ * the device holds now, free ring descriptors now. */
+unsigned virtio_vq_size(const struct virtqueue *vq);
+unsigned virtio_vq_inflight(const struct virtqueue *vq);
+unsigned virtio_vq_num_free(const struct virtqueue *vq);
+
+/* Post a request without ever waiting: safe with interrupts disabled and
+ * from a done() callback (RX refill). @return 0, -ENOSPC (ring full now),
+ * -EINVAL (can never fit), -EIO (device failed). */
+int virtio_enqueue_nowait(struct virtqueue *vq, void *cookie, const struct vq_sg *sg,
+			  unsigned n_out, unsigned n_in);
+
+/* NAPI-style batching (§2.7.7, §2.7.10). Ask the device not to interrupt
+ * for this queue (a hint: one more may come). */
+void virtio_disable_cb(struct virtqueue *vq);
+/* Ask for an interrupt at the next completion (irq mode; a polling device
+ * stays quiet). @return true when completions are already waiting: take
+ * them now, no interrupt will announce them. */
+bool virtio_enable_cb(struct virtqueue *vq);
+/* Take one completion in thread context (queues with a notify callback).
+ * @return 0 with *cookie and *len; -EAGAIN when none is ready; -EIO when
+ * the device failed (the core has then failed it: its outstanding
+ * requests come back through done() with -EIO). */
+int virtio_dequeue(struct virtqueue *vq, void **cookie, uint32_t *len);
+/* Is a completion waiting? (false once the device failed) */
+bool virtio_has_used(struct virtqueue *vq);
+
+/* Has the core given up on the device? */
+bool virtio_dev_broken(const struct virtio_dev *vdev);
+/* Look at the device status now and fail the device if it asks for a
+ * reset (§2.1.2); for drivers that poll in their own thread. */
+void virtio_check_status(struct virtio_dev *vdev);
+/* Give up on a misbehaving device: reset it, fail every outstanding
+ * request with -EIO, refuse new ones. Callable from interrupt context. */
+void virtio_dev_fail(struct virtio_dev *vdev, const char *why);
 
 #endif

@@ -10,6 +10,7 @@
 #define DRIVERS_VIRTIO_TRANSPORT_H
 
 #include <drivers/virtio.h>
+#include <drivers/virtqueue.h>
 
 struct virtio_transport_ops {
 	/* Start a device reset (write 0 to the status, §2.4). The core then
@@ -24,9 +25,10 @@ struct virtio_transport_ops {
 	/* Configuration generation (§2.5.1); a legacy device has none and
 	 * returns 0. */
 	uint32_t (*config_generation)(struct virtio_dev *vdev);
-	/* Raw device-configuration access; len 1, 2, 4 or 8 use accesses of
-	 * that width (8 as two 4-byte halves, low first), other lengths bytes.
-	 * @return 0 or -EINVAL outside the area. */
+	/* One device-configuration access of len 1, 2 or 4 bytes at off, a
+	 * multiple of len (the core splits fields and arrays into such
+	 * accesses once for every transport). @return 0, or -EINVAL for
+	 * another width, a misaligned off or one outside the area. */
 	int (*config_read)(struct virtio_dev *vdev, unsigned off, void *buf, unsigned len);
 	int (*config_write)(struct virtio_dev *vdev, unsigned off, const void *buf,
 			    unsigned len);
@@ -88,9 +90,6 @@ void virtio_intr_vq(void *vq);          /* struct virtqueue * */
 void virtio_intr_config(void *vdev);    /* struct virtio_dev * */
 void virtio_intr_shared(void *vdev);    /* struct virtio_dev * */
 
-/* Give up on a misbehaving device: reset it, fail every outstanding
- * request with -EIO, refuse new ones. Callable from interrupt context. */
-void virtio_dev_fail(struct virtio_dev *vdev, const char *why);
 
 /* bus_id as a command-line key word ("00:04.0" -> "00.04.0"). */
 void virtio_bus_key(const struct virtio_dev *vdev, char *out, size_t len);

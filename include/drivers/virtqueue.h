@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Split virtqueues (virtio 1.2 §2.7), transport- and device-independent.
+ * This is the core's and the transports' header: device drivers see
+ * struct virtqueue as opaque, through <drivers/virtio.h> only.
  *
  * How to use one:
  *   - A device driver gets its queues from virtio_find_vqs() (the core
@@ -26,12 +28,9 @@
 #define DRIVERS_VIRTQUEUE_H
 
 #include <kern/compiler.h>
+#include <drivers/virtio.h>         /* struct vq_sg */
 #include <drivers/virtio_ring.h>
 
-struct vq_sg {
-	void *addr;         /* kernel virtual address (identity-mapped RAM) */
-	uint32_t len;
-};
 
 /* Private per-head state: what was posted, never taken from the device. */
 struct vq_slot {
@@ -112,6 +111,10 @@ bool vq_enable_cb(struct virtqueue *vq);
 /* Mark the queue broken (logged with why). */
 void vq_break(struct virtqueue *vq, const char *why);
 static inline bool vq_broken(const struct virtqueue *vq) { return vq->broken; }
+/* Entries, requests the device holds, free ring descriptors. */
+static inline unsigned vq_size(const struct virtqueue *vq) { return vq->num; }
+static inline unsigned vq_inflight(const struct virtqueue *vq) { return vq->inflight; }
+static inline unsigned vq_num_free(const struct virtqueue *vq) { return vq->num_free; }
 /* Take back one in-flight request after the device was reset (or never got
  * it). @return 0 with *cookie, or -ENOENT when none is left. */
 int vq_detach(struct virtqueue *vq, void **cookie);

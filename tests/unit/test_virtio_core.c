@@ -78,6 +78,7 @@ struct fake {
 	uint8_t config[16];
 	uint32_t gen;
 	int gen_flips;              /* config reads that see the generation move */
+	unsigned acc_w[16], nacc;   /* widths of the config accesses seen */
 	unsigned qmax;
 	struct virtqueue *vq;       /* set up by queue_setup */
 	int notifies;
@@ -103,8 +104,12 @@ static uint32_t f_gen(struct virtio_dev *v) { return F(v)->gen; }
 static int f_cread(struct virtio_dev *v, unsigned off, void *buf, unsigned len)
 {
 	struct fake *f = F(v);
-	if (off + len > sizeof(f->config))
+	/* The transport contract: one access of 1, 2 or 4 aligned bytes. */
+	if ((len != 1 && len != 2 && len != 4) || (off & (len - 1)) ||
+	    off + len > sizeof(f->config))
 		return -EINVAL;
+	if (f->nacc < 16)
+		f->acc_w[f->nacc++] = len;
 	memcpy(buf, f->config + off, len);
 	if (f->gen_flips) {
 		f->gen_flips--;
@@ -114,7 +119,8 @@ static int f_cread(struct virtio_dev *v, unsigned off, void *buf, unsigned len)
 }
 static int f_cwrite(struct virtio_dev *v, unsigned off, const void *buf, unsigned len)
 {
-	if (off + len > sizeof(F(v)->config))
+	if ((len != 1 && len != 2 && len != 4) || (off & (len - 1)) ||
+	    off + len > sizeof(F(v)->config))
 		return -EINVAL;
 	memcpy(F(v)->config + off, buf, len);
 	return 0;
@@ -157,11 +163,16 @@ static void drv_done(struct virtqueue *vq, void *cookie, uint32_t len, int err)
 	r->done = true;
 }
 
+static int n_notify;
+static bool probe_notify;       /* the driver takes completions in a thread */
+static void drv_notify(struct virtqueue *vq) { (void)vq; n_notify++; }
+
 static int probe_result;
 static struct virtqueue *probed_vq;
 static int drv_probe(struct virtio_dev *v)
 {
-	struct virtio_vq_info info = { .name = "q", .done = drv_done, .indirect_max = 4 };
+	struct virtio_vq_info info = { .name = "q", .done = drv_done, .indirect_max = 4,
+				       .notify = probe_notify ? drv_notify : NULL };
 	probed_vq = NULL;
 	if (probe_result)
 		return probe_result;
@@ -294,6 +305,31 @@ UNIT(config_generation)
 	CHECK_EQ(r, 7);
 }
 
+/* The core splits every configuration access into the widths §4.1.3.1
+ * and §4.2.2.2 ask for, once for all transports. */
+UNIT(config_access_widths)
+{
+	struct fake *f = new_fake(false, MODERN_OFFER);
+	attach(f);
+	uint8_t buf[8];
+	f->nacc = 0;
+	CHECK_EQ(virtio_config_read(&f->vdev, 8, buf, 8), 0);   /* 64-bit: two halves */
+	CHECK_EQ(f->nacc, 2);
+	CHECK(f->acc_w[0] == 4 && f->acc_w[1] == 4);
+	f->nacc = 0;
+	CHECK_EQ(virtio_config_read(&f->vdev, 0, buf, 6), 0);   /* a MAC: bytes */
+	CHECK_EQ(f->nacc, 6);
+	CHECK_EQ(f->acc_w[5], 1);
+	f->nacc = 0;
+	CHECK_EQ(virtio_config_read(&f->vdev, 6, buf, 2), 0);   /* 16-bit field */
+	CHECK(f->nacc == 1 && f->acc_w[0] == 2);
+	f->nacc = 0;
+	CHECK_EQ(virtio_config_read(&f->vdev, 1, buf, 4), 0);   /* misaligned: bytes */
+	CHECK(f->nacc == 4 && f->acc_w[0] == 1);
+	CHECK_EQ(virtio_config_read(&f->vdev, 0, buf, 0), -EINVAL);
+	CHECK_EQ(virtio_config_read(&f->vdev, 0xfffffffcu, buf, 8), -EINVAL);
+}
+
 /* Post two requests, complete one like a device would. */
 static void two_requests(struct fake *f, struct req *r)
 {
@@ -379,6 +415,98 @@ UNIT(bad_used_ring_fails_requests)
 	/* an interrupt after that finds nothing to do */
 	f->isr = VIRTIO_ISR_QUEUE | VIRTIO_ISR_CONFIG;
 	virtio_intr_shared(&f->vdev);
+}
+
+/* NAPI-style: the interrupt only notifies (callbacks off), the driver's
+ * thread dequeues and re-enables; enable_cb reports what slipped in. */
+UNIT(notify_queue_thread_completions)
+{
+	probe_notify = true;
+	struct fake *f = new_fake(false, MODERN_OFFER);
+	attach(f);
+	probe_notify = false;
+	struct virtqueue *vq = probed_vq;
+	struct req r[2] = { 0 };
+	two_requests(f, r);
+	int notified = n_notify;
+	f->isr = VIRTIO_ISR_QUEUE;
+	virtio_intr_shared(&f->vdev);
+	CHECK_EQ(n_notify, notified + 1);
+	CHECK(!r[0].done);                  /* done() is not run from the irq */
+	CHECK(!vq->cb_enabled);
+	CHECK(virtio_has_used(vq));
+	void *cookie;
+	uint32_t len;
+	CHECK_EQ(virtio_dequeue(vq, &cookie, &len), 0);
+	CHECK(cookie == &r[0] && len == 8);
+	CHECK_EQ(virtio_dequeue(vq, &cookie, &len), -EAGAIN);
+	CHECK(!virtio_enable_cb(vq));
+	CHECK(vq->cb_enabled);
+	CHECK_EQ(*vring_used_event(vq->avail, vq->num), 1);   /* §2.7.10 */
+	/* the second lands while callbacks are off: enable_cb says so */
+	virtio_disable_cb(vq);
+	vq->used->ring[1] = (struct vring_used_elem){ 1, 16 };
+	vq->used->idx = 2;
+	CHECK(virtio_enable_cb(vq));
+	CHECK_EQ(virtio_dequeue(vq, &cookie, &len), 0);
+	CHECK(cookie == &r[1] && len == 16);
+	CHECK_EQ(virtio_vq_inflight(vq), 0);
+	CHECK_EQ(virtio_vq_size(vq), 16);
+	CHECK_EQ(virtio_vq_num_free(vq), 16);
+	CHECK(!r[0].done && !r[1].done);
+
+	/* enqueue_nowait fills the ring and says -ENOSPC, never sleeps */
+	static struct req many[17];
+	int sleeps = n_sleeps;
+	for (int i = 0; i < 16; i++) {
+		struct vq_sg sg = { many[i].data, 4 };
+		CHECK_EQ(virtio_enqueue_nowait(vq, &many[i], &sg, 0, 1), 0);
+	}
+	struct vq_sg sg = { many[16].data, 4 };
+	CHECK_EQ(virtio_enqueue_nowait(vq, &many[16], &sg, 0, 1), -ENOSPC);
+	CHECK_EQ(virtio_vq_num_free(vq), 0);
+	CHECK_EQ(n_sleeps, sleeps);
+	CHECK_EQ(virtio_enqueue_nowait(vq, NULL, &sg, 0, 1), -EINVAL);
+
+	/* a bad used id found by the thread fails the device: every request
+	 * comes back through done() with -EIO and the thread is notified */
+	CHECK_EQ(virtio_kick(vq), 0);
+	vq->used->ring[2] = (struct vring_used_elem){ 99, 0 };
+	vq->used->idx = 3;
+	notified = n_notify;
+	CHECK_EQ(virtio_dequeue(vq, &cookie, &len), -EIO);
+	CHECK(f->vdev.broken && virtio_dev_broken(&f->vdev));
+	CHECK(n_notify > notified);
+	for (int i = 0; i < 16; i++)
+		CHECK(many[i].done && many[i].err == -EIO);
+	CHECK(!many[16].done);
+	CHECK_EQ(virtio_dequeue(vq, &cookie, &len), -EIO);
+	CHECK(!virtio_has_used(vq));
+	CHECK_EQ(virtio_enqueue_nowait(vq, &many[16], &sg, 0, 1), -EIO);
+}
+
+/* Without EVENT_IDX, disable/enable work through the avail flags. */
+UNIT(notify_queue_flags_without_event_idx)
+{
+	probe_notify = true;
+	struct fake *f = new_fake(false, MODERN_OFFER & ~VIRTIO_BIT(VIRTIO_F_EVENT_IDX));
+	attach(f);
+	probe_notify = false;
+	struct virtqueue *vq = probed_vq;
+	virtio_disable_cb(vq);
+	CHECK(vq->avail->flags & VRING_AVAIL_F_NO_INTERRUPT);
+	CHECK(!virtio_enable_cb(vq));
+	CHECK(!(vq->avail->flags & VRING_AVAIL_F_NO_INTERRUPT));
+	/* a polling device is never asked to interrupt */
+	opt_mode = "poll";
+	probe_notify = true;
+	struct fake *g = new_fake(false, MODERN_OFFER & ~VIRTIO_BIT(VIRTIO_F_EVENT_IDX));
+	attach(g);
+	probe_notify = false;
+	opt_mode = NULL;
+	CHECK(probed_vq->avail->flags & VRING_AVAIL_F_NO_INTERRUPT);
+	CHECK(!virtio_enable_cb(probed_vq));
+	CHECK(probed_vq->avail->flags & VRING_AVAIL_F_NO_INTERRUPT);
 }
 
 UNIT(registry)

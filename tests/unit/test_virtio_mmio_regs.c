@@ -268,8 +268,12 @@ UNIT(modern_device)
 	CHECK_EQ(v->ops->config_read(v, 0x100, buf, 1), -EINVAL);
 	CHECK_EQ(v->ops->config_read(v, 0, buf, 0), -EINVAL);
 	CHECK_EQ(v->ops->config_read(v, 0xffffffffu, buf, 2), -EINVAL);
-	CHECK_EQ(v->ops->config_write(v, 0xf8, "\x01\x02\x03\x04\x05\x06\x07\x08", 8), 0);
+	CHECK_EQ(v->ops->config_write(v, 0xfc, "\x05\x06\x07\x08", 4), 0);
 	CHECK_EQ(blocks[2][VIRTIO_MMIO_CONFIG + 0xff], 8);
+	/* One access per call: the core splits wider fields and arrays. */
+	CHECK_EQ(v->ops->config_write(v, 0xf8, "\x01\x02\x03\x04\x05\x06\x07\x08", 8), -EINVAL);
+	CHECK_EQ(v->ops->config_read(v, 0xf1, buf, 2), -EINVAL);
+	CHECK_EQ(v->ops->config_read(v, 0xf0, buf, 3), -EINVAL);
 
 	/* Interrupts: the status bits are acknowledged as read; only the
 	 * two defined ones reach the core. */
