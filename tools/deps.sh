@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Install what the build and the tests need, from Debian's packages only.
 # Costs a few command lookups when everything is there.
+# Then the second QEMU the tests also run on (tools/qemu10.sh: QEMU 10.x from
+# bookworm-backports, unpacked into build/qemu10, the system's left alone).
 set -e
 need=""
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -18,11 +20,13 @@ have dtc || need="$need device-tree-compiler"
 have python3 || need="$need python3"
 have gcc || need="$need gcc"
 have make || need="$need make"
-[ -z "$need" ] && exit 0
-echo "deps: installing$need"
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO=sudo
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-# shellcheck disable=SC2086
-$SUDO apt-get install -y -qq --no-install-recommends $need
+if [ -n "$need" ]; then
+	echo "deps: installing$need"
+	SUDO=""
+	[ "$(id -u)" -eq 0 ] || SUDO=sudo
+	export DEBIAN_FRONTEND=noninteractive
+	$SUDO apt-get update -qq
+	# shellcheck disable=SC2086
+	$SUDO apt-get install -y -qq --no-install-recommends $need
+fi
+exec "$(dirname "$0")/qemu10.sh"
