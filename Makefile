@@ -135,7 +135,7 @@ test: deps
 	$(MAKE) ARCH=x86_64 iso
 	$(MAKE) ARCH=aarch64 kernel
 	$(MAKE) unit
-	tests/run
+	tests/run --qemu system --qemu build/qemu10
 
 bench: deps
 	$(MAKE) ARCH=x86_64 kernel

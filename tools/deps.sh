@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Install what the build and the tests need, from Debian's packages only.
 # Costs a few command lookups when everything is there.
+# Then the second QEMU the tests also run on (tools/qemu10.sh: QEMU 10.x from
+# bookworm-backports, unpacked into build/qemu10, the system's left alone).
 set -e
 need=""
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -29,5 +31,7 @@ if [ -n "$need" ]; then
 	# shellcheck disable=SC2086
 	$SUDO apt-get install -y -qq --no-install-recommends $need
 fi
-# lwIP's source, from Debian's source package (cached under build/).
-exec "$(dirname "$0")/lwip-src.sh"
+# lwIP's source, from Debian's source package (cached under build/),
+# and QEMU 10 from bookworm-backports unpacked under build/qemu10.
+"$(dirname "$0")/lwip-src.sh"
+exec "$(dirname "$0")/qemu10.sh"
