@@ -36,6 +36,8 @@
 #include "netpriv.h"
 
 /* The options apply to every interface of that name. */
+CMDLINE_OPT(net_attach, "net.attach",
+	    "interfaces the stack takes: all (default), none, or a list (vioif0,vioif1)");
 CMDLINE_OPT(net_dns, "net.dns", "resolvers: ADDR[,ADDR] (IPv4 or IPv6)");
 CMDLINE_OPT(net_v0_ip, "net.vioif0.ip", "vioif0 IPv4: A.B.C.D/N, dhcp (default) or off");
 CMDLINE_OPT(net_v0_gw, "net.vioif0.gw", "vioif0 IPv4 gateway");
@@ -214,12 +216,37 @@ static void vif_configure(struct vif *v, const struct netcfg_if *f)
 	}
 }
 
+/* Does net.attach give this interface to the stack? Interfaces left out
+ * stay free for another netdev client (the raw virtio-net tests). */
+static bool vif_wanted(const char *name)
+{
+	const char *list = cmdline_get("net.attach");
+	size_t n = strlen(name);
+
+	if (!list || !strcmp(list, "all"))
+		return true;
+	for (const char *p = list; *p; ) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		if (len == n && !strncmp(p, name, n))
+			return true;
+		p += len + (end ? 1 : 0);
+	}
+	return false;
+}
+
 static void vif_added(struct netdev *nd, void *unused)
 {
 	struct netdev_client cl = { .rx = vif_rx, .link_changed = vif_link_changed };
 	struct netcfg_if f;
-	struct vif *v = calloc(1, sizeof(*v));
+	struct vif *v;
 
+	if (!vif_wanted(nd->name)) {
+		pr_info("net: %s left out of the stack (net.attach)\n", nd->name);
+		return;
+	}
+	v = calloc(1, sizeof(*v));
 	if (!v) {
 		pr_warn("net: %s: out of memory\n", nd->name);
 		return;
