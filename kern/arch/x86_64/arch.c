@@ -5,6 +5,7 @@
 #include <kern/backtrace.h>
 #include <kern/printk.h>
 #include <kern/ksyms.h>
+#include <kern/time.h>
 #include <kern/vm.h>
 #include <arch/cpu.h>
 #include <arch/io.h>
@@ -100,6 +101,10 @@ void arch_poweroff(void)
 	/* No power management at all (pc,acpi=off; microvm without ACPI):
 	 * the exit device ends the VM with status 1, code 0: all well. */
 	outl(DEBUG_EXIT_PORT, 0);
+	/* QEMU 7.2 leaves at the write; newer QEMUs queue a shutdown request
+	 * that their main loop carries out a moment later, so give it time
+	 * before saying nothing worked. */
+	udelay(500 * 1000);
 	kprintf("poweroff: no way to power off found; halting\n");
 	halt_forever();
 }
