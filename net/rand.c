@@ -38,7 +38,9 @@ void net_rand_seed(void)
 	uint64_t seed = 0;
 	unsigned long flags;
 
-	if (rng_available() && rng_read(&seed, sizeof(seed)) != sizeof(seed))
+	/* Bounded: a rate-limited device must not hold up the boot. */
+	if (rng_available() &&
+	    rng_read(&seed, sizeof(seed), 100 * NSEC_PER_MSEC) != sizeof(seed))
 		seed = 0;
 	flags = irq_save();
 	state ^= seed ^ arch_cycles() ^ (time_ns() << 17);

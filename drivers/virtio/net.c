@@ -614,7 +614,7 @@ static void read_mac(struct vioif *vi)
 		return;
 	/* §5.1.5: no address from the device: make one up, locally
 	 * administered (bit 1) and unicast (bit 0 clear). */
-	if (!rng_available() || rng_read(mac, 6) != 6) {
+	if (!rng_available() || rng_read(mac, 6, 100 * NSEC_PER_MSEC) != 6) {
 		/* No entropy device (yet): mix the clock and this NIC's address
 		 * (splitmix64), distinct per NIC and per boot time. */
 		uint64_t z = time_ns() + (uint64_t)(uintptr_t)vi + 0x9e3779b97f4a7c15ull;

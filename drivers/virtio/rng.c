@@ -6,9 +6,12 @@
 #include <kern/errno.h>
 #include <kern/printk.h>
 #include <kern/rng.h>
+#include <kern/sched.h>
 #include <kern/shell.h>
+#include <kern/time.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Largest buffer per request, and how many empty answers in a row we take
  * before calling the device broken (§5.4.6.1 lets it return fewer bytes
@@ -16,16 +19,24 @@
 #define VRNG_CHUNK      4096u
 #define VRNG_MAX_EMPTY  64
 
-struct vrng {
-	struct virtio_dev *vdev;
-	struct virtqueue *vq;
-	struct vrng *next;
-};
-
 struct vrng_req {
 	volatile bool done;
 	int err;
 	uint32_t len;
+};
+
+/* One request at a time per device, into a buffer the driver owns: a
+ * reader that gives up (Ctrl-C, its timeout) leaves the request with the
+ * device, which may still write the buffer, and the next reader takes
+ * over the bytes once they come. A reader's own buffer is never posted. */
+struct vrng {
+	struct virtio_dev *vdev;
+	struct virtqueue *vq;
+	struct vrng *next;
+	struct semaphore lock;          /* one reader at a time */
+	struct vrng_req req;
+	bool busy;                      /* req posted, answer not taken yet */
+	uint8_t *buf;                   /* VRNG_CHUNK bytes */
 };
 
 static struct vrng *vrng_list, **vrng_tail = &vrng_list;
@@ -44,31 +55,65 @@ bool rng_available(void)
 	return vrng_list != NULL;
 }
 
-long rng_read(void *buf, size_t n)
+/* Post a request for up to want bytes into v->buf. */
+static int vrng_post(struct vrng *v, size_t want)
+{
+	struct vq_sg sg = { v->buf, (uint32_t)MIN(want, (size_t)VRNG_CHUNK) };
+	int rc;
+
+	v->req = (struct vrng_req){ 0 };
+	rc = virtio_enqueue(v->vq, &v->req, &sg, 0, 1);
+	if (rc)
+		return rc;
+	v->busy = true;
+	return virtio_kick(v->vq);
+}
+
+long rng_read(void *buf, size_t n, uint64_t timeout_ns)
 {
 	struct vrng *v = vrng_list;
+	uint64_t start = time_ns();
 	size_t got = 0;
 	int empty = 0;
+	long rc = 0;
 
 	if (!v)
 		return -ENODEV;
+	if (sem_down_timeout(&v->lock, timeout_ns))
+		return -ETIMEDOUT;
 	while (got < n) {
-		struct vrng_req r = { 0 };
-		struct vq_sg sg = { (char *)buf + got, (uint32_t)MIN(n - got, (size_t)VRNG_CHUNK) };
-		int rc = virtio_enqueue(v->vq, &r, &sg, 0, 1);
-		if (rc)
-			return rc;
-		virtio_kick(v->vq);
-		virtio_wait(v->vq, &r.done);
-		if (r.err)
-			return r.err;
-		if (r.len == 0 && ++empty > VRNG_MAX_EMPTY) {
-			pr_err("%s: device returns no entropy\n", virtio_dev_name(v->vdev));
-			return -EIO;
+		uint64_t left = 0;
+
+		if (timeout_ns) {
+			uint64_t spent = time_ns() - start;
+
+			if (spent >= timeout_ns) {
+				rc = -ETIMEDOUT;
+				break;
+			}
+			left = timeout_ns - spent;
 		}
-		got += r.len;
+		if (!v->busy && (rc = vrng_post(v, n - got)))
+			break;
+		rc = virtio_wait_intr(v->vq, &v->req.done, left);
+		if (rc)
+			break;          /* the request stays with the device */
+		v->busy = false;
+		if ((rc = v->req.err))
+			break;
+		if (v->req.len == 0 && ++empty > VRNG_MAX_EMPTY) {
+			pr_err("%s: device returns no entropy\n", virtio_dev_name(v->vdev));
+			rc = -EIO;
+			break;
+		}
+		/* A request left by a reader that gave up may hold more than
+		 * is wanted now: the rest is dropped, never handed out twice. */
+		size_t take = MIN((size_t)v->req.len, n - got);
+		memcpy((char *)buf + got, v->buf, take);
+		got += take;
 	}
-	return (long)n;
+	sem_up(&v->lock);
+	return rc ? rc : (long)n;
 }
 
 static int vrng_probe(struct virtio_dev *vdev)
@@ -76,6 +121,12 @@ static int vrng_probe(struct virtio_dev *vdev)
 	struct vrng *v = calloc(1, sizeof(*v));
 	if (!v)
 		return -ENOMEM;
+	v->buf = malloc(VRNG_CHUNK);
+	if (!v->buf) {
+		free(v);
+		return -ENOMEM;
+	}
+	sem_init(&v->lock, 1);
 	char name[16];
 	snprintf(name, sizeof(name), "rng%u", vrng_count);
 	virtio_set_name(vdev, name);
@@ -114,9 +165,12 @@ static int cmd_rng(int argc, char **argv)
 	uint8_t *buf = malloc((size_t)n);
 	if (!buf)
 		return -ENOMEM;
-	long rc = rng_read(buf, (size_t)n);
+	/* No time limit: a rate-limited device may take minutes, and Ctrl-C
+	 * ends the wait. */
+	long rc = rng_read(buf, (size_t)n, 0);
 	if (rc < 0) {
-		kprintf("rng: error %ld\n", rc);
+		if (rc != -EINTR)
+			kprintf("rng: error %ld\n", rc);
 		free(buf);
 		return (int)rc;
 	}

@@ -24,6 +24,8 @@ CMDLINE_OPT(virtio_qsize, "virtio.queue_size",
 	    "largest virtqueue size the driver picks (power of two, default 1024)");
 CMDLINE_OPT(virtio_indirect, "virtio.indirect", "0 refuses VIRTIO_F_INDIRECT_DESC");
 CMDLINE_OPT(virtio_event_idx, "virtio.event_idx", "0 refuses VIRTIO_F_EVENT_IDX");
+CMDLINE_OPT(virtio_timeout, "virtio.timeout_ms",
+	    "a request unanswered this long fails its device (default 30000)");
 
 /* The core's per-queue state, hung off vq->owner. */
 struct virtio_vq_priv {
@@ -234,31 +236,67 @@ void virtio_poll(struct virtqueue *vq)
 
 typedef bool (*wait_cond)(struct virtqueue *vq, const void *arg);
 
-/* Wait until cond holds or the device fails.
+/* How long a request may go unanswered before its device counts as dead:
+ * virtio.timeout_ms, 30 s by default (Linux's block layer waits as long
+ * before it aborts a request). Read once. */
+static uint64_t request_timeout_ns(void)
+{
+	static uint64_t ns;
+
+	if (!ns)
+		ns = (uint64_t)cmdline_get_range("virtio.timeout_ms", 100,
+						 24 * 3600 * 1000, 30000) * NSEC_PER_MSEC;
+	return ns;
+}
+
+/* Wait until cond holds, the device fails (-EIO), the deadline passes
+ * (-ETIMEDOUT; 0: none) or, with intr, the thread is interrupted (-EINTR).
  *
  * The rule for device waits (drivers/virtio/README.md, "Waiting"): a thread
- * waiting for a device never keeps the CPU from other runnable threads.
- * Irq mode sleeps until the queue's interrupt (or a slice passes). Poll
- * mode gives up the CPU before every look at the used ring, the first one
- * included: on one CPU with a cooperative scheduler a device is usually
- * not done yet right after the kick, and the other threads get their turn
- * (and their requests in) while it works, instead of only when this thread
- * happens to find its request unfinished. When nothing else is runnable
- * thread_yield returns at once and this is a plain spin on the ring. */
-static void wait_until(struct virtqueue *vq, wait_cond cond, const void *arg)
+ * waiting for a device never keeps the CPU from other runnable threads,
+ * and never waits without a bound. Irq mode sleeps until the queue's
+ * interrupt, a slice passing or the deadline. Poll mode gives up the CPU
+ * before every look at the used ring, the first one included: on one CPU
+ * with a cooperative scheduler a device is usually not done yet right
+ * after the kick, and the other threads get their turn (and their requests
+ * in) while it works, instead of only when this thread happens to find its
+ * request unfinished. When nothing else is runnable thread_yield returns
+ * at once and this is a plain spin on the ring. */
+static int wait_until(struct virtqueue *vq, wait_cond cond, const void *arg,
+		      uint64_t deadline, bool intr)
 {
 	struct virtio_vq_priv *q = vq->owner;
 	struct virtio_dev *vdev = q->vdev;
 	unsigned spins = 0;
 	unsigned long flags;
+	int rc;
 
 	if (vdev->poll)
 		thread_yield();
 	flags = irq_save();
 	for (;;) {
+		uint64_t now, slice = WAIT_SLICE_NS;
+
 		drain(vq);
-		if (cond(vq, arg) || vdev->broken)
+		if (cond(vq, arg)) {
+			rc = 0;
 			break;
+		}
+		if (vdev->broken) {
+			rc = -EIO;
+			break;
+		}
+		if (intr && thread_interrupted()) {
+			rc = -EINTR;
+			break;
+		}
+		now = time_ns();
+		if (deadline && now >= deadline) {
+			rc = -ETIMEDOUT;
+			break;
+		}
+		if (deadline && deadline - now < slice)
+			slice = deadline - now;
 		if (vdev->poll) {
 			irq_restore(flags);
 			cpu_relax();
@@ -266,11 +304,13 @@ static void wait_until(struct virtqueue *vq, wait_cond cond, const void *arg)
 			if ((++spins & 4095) == 0)
 				check_status(vdev);
 			flags = irq_save();
-		} else if (waitq_sleep_locked(&q->wq, WAIT_SLICE_NS) == -ETIMEDOUT) {
+		} else if ((intr ? waitq_sleep_intr_locked(&q->wq, slice)
+				 : waitq_sleep_locked(&q->wq, slice)) == -ETIMEDOUT) {
 			check_status(vdev);
 		}
 	}
 	irq_restore(flags);
+	return rc;
 }
 
 static bool flag_set(struct virtqueue *vq, const void *arg)
@@ -284,9 +324,39 @@ static bool completed_since(struct virtqueue *vq, const void *arg)
 	return vq->n_completed != *(const uint64_t *)arg;
 }
 
+static uint64_t deadline_in(uint64_t ns)
+{
+	uint64_t now = time_ns();
+
+	return now + ns < now ? UINT64_MAX : now + ns;
+}
+
+/* A wait that must end: past the request timeout the device is failed,
+ * which completes every request it holds with -EIO (§2.4: after the reset
+ * it touches none of their memory), so the waiter's flag gets set. */
+static void wait_or_fail(struct virtqueue *vq, wait_cond cond, const void *arg)
+{
+	struct virtio_vq_priv *q = vq->owner;
+
+	if (wait_until(vq, cond, arg, deadline_in(request_timeout_ns()), false) ==
+	    -ETIMEDOUT) {
+		pr_err("virtio %s: queue %s: no answer in %llu ms\n",
+		       q->vdev->name, q->name,
+		       (unsigned long long)(request_timeout_ns() / NSEC_PER_MSEC));
+		virtio_dev_fail(q->vdev, "request timed out");
+	}
+}
+
 void virtio_wait(struct virtqueue *vq, const volatile bool *flag)
 {
-	wait_until(vq, flag_set, (const void *)flag);
+	wait_or_fail(vq, flag_set, (const void *)flag);
+}
+
+int virtio_wait_intr(struct virtqueue *vq, const volatile bool *flag,
+		     uint64_t timeout_ns)
+{
+	return wait_until(vq, flag_set, (const void *)flag,
+			  timeout_ns ? deadline_in(timeout_ns) : 0, true);
 }
 
 int virtio_enqueue(struct virtqueue *vq, void *cookie, const struct vq_sg *sg,
@@ -305,7 +375,7 @@ int virtio_enqueue(struct virtqueue *vq, void *cookie, const struct vq_sg *sg,
 		irq_restore(flags);
 		if (rc != -ENOSPC)
 			return rc;
-		wait_until(vq, completed_since, &seen);
+		wait_or_fail(vq, completed_since, &seen);
 	}
 }
 

@@ -141,8 +141,17 @@ int virtio_enqueue(struct virtqueue *vq, void *cookie, const struct vq_sg *sg,
 int virtio_kick(struct virtqueue *vq);
 /* Block until *flag is true: sleep until an interrupt (irq mode) or poll
  * the used ring (poll mode). The done() callback sets the flag; a failed
- * device completes everything, so this always returns. */
+ * device completes everything, and a device that leaves a request
+ * unanswered for virtio.timeout_ms (30 s) is failed, so this always
+ * returns, with the flag set. */
 void virtio_wait(struct virtqueue *vq, const volatile bool *flag);
+/* The same, but the caller may give up: @return 0 (*flag is set), -EINTR
+ * (thread_interrupt: Ctrl-C), -ETIMEDOUT (timeout_ns passed; 0: no limit)
+ * or -EIO (the device failed). On -EINTR and -ETIMEDOUT the request is
+ * still the device's: its buffers must stay valid until done() runs, so
+ * only a driver that owns them (not the caller's stack) may give up. */
+int virtio_wait_intr(struct virtqueue *vq, const volatile bool *flag,
+		     uint64_t timeout_ns);
 /* Run completions that are ready now, whatever the mode. */
 void virtio_poll(struct virtqueue *vq);
 /* The device this queue belongs to. */

@@ -7,10 +7,12 @@
 
 #include <kern/compiler.h>
 
-/* Fill buf with n random bytes; may sleep (or poll, per virtio.mode).
- * @return n, or -ENODEV (no entropy device), -EIO (the device failed or
- * keeps returning nothing). */
-long rng_read(void *buf, size_t n);
+/* Fill buf with n random bytes; may sleep (or poll, per virtio.mode), at
+ * most timeout_ns (0: no limit; a rate-limited device may take minutes).
+ * Ctrl-C (thread_interrupt) ends the wait. @return n, or -ENODEV (no
+ * entropy device), -ETIMEDOUT, -EINTR (buf's contents are then undefined),
+ * -EIO (the device failed or keeps returning nothing). */
+long rng_read(void *buf, size_t n, uint64_t timeout_ns);
 /* Is an entropy source present? */
 bool rng_available(void);
 

@@ -18,6 +18,7 @@
 #include <kern/errno.h>
 #include <kern/sched.h>
 #include <kern/shell.h>
+#include <kern/time.h>
 #include <drivers/blkdev.h>
 #include <drivers/virtio_blk.h>
 #include <stdlib.h>
@@ -524,4 +525,36 @@ TEST(virtio_blk_get_id)
 	} else {
 		T_CHECK(rc == 0 || rc == -EOPNOTSUPP);
 	}
+}
+
+/* ---- a device that stops answering ----------------------------------------- */
+
+CMDLINE_OPT(vblk_throttled, "vblk.throttled",
+	    "tests: 1 when vda is throttled far below virtio.timeout_ms");
+
+/* A request unanswered for virtio.timeout_ms fails the device: the wait
+ * ends, the request and every later one get -EIO, and nothing hangs. The
+ * case throttles the disk to one request a second (QEMU's throttling
+ * holds the rest back) with a 300 ms timeout, so of five reads in a row
+ * at least one waits past it, whatever the host's speed. */
+TEST(virtio_blk_request_timeout)
+{
+	struct blkdev *bd = vdisk(0);
+	NEED_DISK(bd);
+	if (!cmdline_get_bool("vblk.throttled", false)) {
+		test_skip("vda is not throttled (vblk.throttled)");
+		return;
+	}
+	uint8_t *buf = malloc(4096);
+	uint32_t count = MAX(4096 / bd->sector_size, 1u);
+	int rc = 0, i;
+	uint64_t t0 = time_ns();
+
+	for (i = 0; i < 5 && rc == 0; i++)
+		rc = blkdev_read(bd, lba_of(bd, SCRATCH) + (uint64_t)i * count, count, buf);
+	test_diag("read %d ended with %d after %llu ms", i - 1, rc,
+		  (unsigned long long)((time_ns() - t0) / NSEC_PER_MSEC));
+	T_EQ(rc, -EIO);
+	T_EQ(blkdev_read(bd, lba_of(bd, SCRATCH), count, buf), -EIO);
+	free(buf);
 }

@@ -49,9 +49,24 @@ void irq_restore(unsigned long f) { (void)f; }
 void waitq_init(struct waitq *wq) { wq->head = wq->tail = NULL; }
 static int n_wakes, n_sleeps;
 void waitq_wake_all(struct waitq *wq) { (void)wq; n_wakes++; }
-/* Nothing else can run: a sleeper always "times out". */
-int waitq_sleep_locked(struct waitq *wq, uint64_t ns) { (void)wq; (void)ns; n_sleeps++; return -ETIMEDOUT; }
-void thread_yield(void) {}
+/* A fake clock: nothing else can run, so a sleeper always "times out",
+ * and its sleep (or a poller's yield, 1 ms) is all the time that passes. */
+static uint64_t fake_now;
+static bool fake_interrupted;
+uint64_t time_ns(void) { return fake_now; }
+int waitq_sleep_locked(struct waitq *wq, uint64_t ns)
+{
+	(void)wq;
+	n_sleeps++;
+	fake_now += ns;
+	return -ETIMEDOUT;
+}
+int waitq_sleep_intr_locked(struct waitq *wq, uint64_t ns)
+{
+	return fake_interrupted ? -EINTR : waitq_sleep_locked(wq, ns);
+}
+bool thread_interrupted(void) { return fake_interrupted; }
+void thread_yield(void) { fake_now += 1000000; }
 void udelay(uint64_t us) { (void)us; }
 
 static const char *opt_mode;
@@ -392,6 +407,39 @@ UNIT(needs_reset_fails_requests)
 		/* the configuration interrupt path notices it too */
 		f->status |= VIRTIO_STATUS_NEEDS_RESET;
 		virtio_intr_config(&f->vdev);
+	}
+	opt_mode = NULL;
+}
+
+/* A device that simply never answers: the waiter fails it after the
+ * request timeout (30 s by default) instead of waiting forever, in both
+ * modes; the interruptible wait gives up at its own timeout or at an
+ * interrupt without failing the device. */
+UNIT(silent_device_times_out)
+{
+	for (int poll = 0; poll < 2; poll++) {
+		opt_mode = poll ? "poll" : NULL;
+		struct fake *f = new_fake(false, MODERN_OFFER);
+		attach(f);
+		struct req r[2] = { 0 };
+		two_requests(f, r);
+		uint64_t t0 = fake_now;
+
+		CHECK_EQ(virtio_wait_intr(probed_vq, &r[1].done, 500000000ull), -ETIMEDOUT);
+		CHECK(fake_now - t0 >= 500000000ull && fake_now - t0 < 2000000000ull);
+		CHECK(!f->vdev.broken && !r[1].done);
+		fake_interrupted = true;
+		CHECK_EQ(virtio_wait_intr(probed_vq, &r[1].done, 0), -EINTR);
+		fake_interrupted = false;
+		CHECK(!f->vdev.broken);
+
+		t0 = fake_now;
+		virtio_wait(probed_vq, &r[1].done);
+		CHECK(fake_now - t0 >= 30000000000ull);
+		CHECK(fake_now - t0 < 31000000000ull);
+		CHECK(r[1].done && r[1].err == -EIO);
+		CHECK(f->vdev.broken);
+		CHECK_EQ(virtio_wait_intr(probed_vq, &r[1].done, 0), 0);
 	}
 	opt_mode = NULL;
 }
