@@ -124,6 +124,10 @@ void net_mem_free(void *p);
 #define CHECKSUM_CHECK_ICMP             1
 #define CHECKSUM_CHECK_ICMP6            1
 #define ETH_PAD_SIZE                    0
+/* What is checked or made in software is summed a word at a time
+ * (net/chksum.c), not by lwIP's 16-bit loop. */
+unsigned short net_chksum(const void *data, int len);
+#define LWIP_CHKSUM                     net_chksum
 
 /* --- Sockets ------------------------------------------------------------------
  * Our own <net/socket.h> is the API for applications: the lwip_ names are

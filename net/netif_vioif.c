@@ -14,6 +14,15 @@
  * lwIP cannot skip its receive checksum check per packet, so the
  * device's DATA_VALID is not used yet.
  *
+ * Pure ACKs are coalesced, as GRO does for Linux: while the tcpip thread
+ * has more input queued, a pure ACK is held back, and a later one for the
+ * same connection that acknowledges more replaces it (at most
+ * VIF_ACK_COALESCE of them); anything else sent on the interface first
+ * sends the held one, and so does the tcpip thread when its mailbox runs
+ * empty (net_vioif_idle). lwIP acknowledges every second segment; a
+ * burst of 64 received segments then costs one or a few ACKs, not 32
+ * frames and device notifications.
+ *
  * Built only once <drivers/netdev.h> is in the tree (it comes with the
  * virtio-net driver). */
 #if __has_include(<drivers/netdev.h>)
@@ -21,6 +30,7 @@
 #include <kern/cmdline.h>
 #include <kern/errno.h>
 #include <kern/printk.h>
+#include <kern/sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,11 +56,21 @@ CMDLINE_OPT(net_v1_ip, "net.vioif1.ip", "vioif1 IPv4");
 CMDLINE_OPT(net_v1_gw, "net.vioif1.gw", "vioif1 IPv4 gateway");
 CMDLINE_OPT(net_v1_ip6, "net.vioif1.ip6", "vioif1 IPv6");
 
+#define VIF_ACK_COALESCE 16     /* ACKs one held ACK may stand for */
+
 struct vif {
 	struct netif netif;
 	struct netdev *nd;
 	uint64_t rx_nomem, tx_drop;
+	uint64_t acks_coalesced;        /* pure ACKs replaced by a later one */
+	struct pbuf *held;              /* a pure ACK held back, or NULL */
+	uint8_t held_flow[12];          /* its addresses and ports */
+	uint32_t held_ack;              /* its acknowledgment number */
+	unsigned held_n;                /* ACKs it replaced */
+	struct vif *next;
 };
+
+static struct vif *vifs;
 
 /* --- Transmit --------------------------------------------------------------- */
 static void vif_tx_done(struct netdev *nd, void *arg, int err)
@@ -58,9 +78,8 @@ static void vif_tx_done(struct netdev *nd, void *arg, int err)
 	pbuf_free(arg);         /* thread-safe: SYS_LIGHTWEIGHT_PROT */
 }
 
-static err_t vif_linkoutput(struct netif *netif, struct pbuf *p)
+static err_t vif_send(struct vif *v, struct pbuf *p)
 {
-	struct vif *v = netif->state;
 	struct netdev_sg sg[16];
 	struct netdev_tx tx = { .sg = sg, .done = vif_tx_done };
 	unsigned max = MIN(v->nd->tx_max_sg, ARRAY_SIZE(sg));
@@ -96,6 +115,78 @@ static err_t vif_linkoutput(struct netif *netif, struct pbuf *p)
 		return rc == -ENOSPC ? ERR_MEM : ERR_IF;
 	}
 	return ERR_OK;
+}
+
+/* Is p a pure ACK (IPv4 TCP, ACK the only flag, no data, headers in the
+ * first pbuf, as lwIP builds them)? Then its flow and ack number. */
+static bool tcp_pure_ack(const struct pbuf *p, uint8_t flow[12], uint32_t *ack)
+{
+	const uint8_t *f = p->payload, *ip = f + 14, *tcp;
+	unsigned ihl, doff;
+
+	if (p->len < 14 + 20 + 20 || f[12] != 0x08 || f[13] != 0x00 ||
+	    ip[0] >> 4 != 4 || ip[9] != 6 || (ip[6] & 0x3f) || ip[7])
+		return false;                   /* not IPv4 TCP, or a fragment */
+	ihl = (ip[0] & 0xfu) * 4;
+	if (ihl < 20 || p->len < 14 + ihl + 20)
+		return false;
+	tcp = ip + ihl;
+	doff = (tcp[12] >> 4) * 4u;
+	if (doff < 20 || (unsigned)(ip[2] << 8 | ip[3]) != ihl + doff || tcp[13] != 0x10)
+		return false;                   /* data, or SYN/FIN/RST/PSH/URG */
+	memcpy(flow, ip + 12, 8);
+	memcpy(flow + 8, tcp, 4);
+	*ack = (uint32_t)tcp[8] << 24 | (uint32_t)tcp[9] << 16 | (uint32_t)tcp[10] << 8 | tcp[11];
+	return true;
+}
+
+static void vif_flush(struct vif *v)
+{
+	struct pbuf *p = v->held;
+
+	if (!p)
+		return;
+	v->held = NULL;
+	vif_send(v, p);         /* a drop is counted there; TCP recovers */
+	pbuf_free(p);
+}
+
+static err_t vif_linkoutput(struct netif *netif, struct pbuf *p)
+{
+	struct vif *v = netif->state;
+	uint8_t flow[12];
+	uint32_t ack;
+	unsigned n = 0;
+	bool pure = tcp_pure_ack(p, flow, &ack);
+
+	if (v->held) {
+		if (pure && !memcmp(flow, v->held_flow, sizeof(flow)) &&
+		    (int32_t)(ack - v->held_ack) > 0 && v->held_n < VIF_ACK_COALESCE) {
+			/* Acknowledges more (a duplicate ACK never replaces). */
+			pbuf_free(v->held);
+			v->held = NULL;
+			v->acks_coalesced++;
+			n = v->held_n + 1;
+		} else {
+			vif_flush(v);
+		}
+	}
+	if (pure && thread_self() == net_tcpip_thread() && net_tcpip_backlog() > 0) {
+		pbuf_ref(p);
+		v->held = p;
+		memcpy(v->held_flow, flow, sizeof(flow));
+		v->held_ack = ack;
+		v->held_n = n;
+		return ERR_OK;
+	}
+	return vif_send(v, p);
+}
+
+/* The tcpip thread is about to wait for input: send the held ACKs. */
+void net_vioif_idle(void)
+{
+	for (struct vif *v = vifs; v; v = v->next)
+		vif_flush(v);
 }
 
 /* --- Receive (the driver's thread) -------------------------------------------- */
@@ -271,6 +362,8 @@ static void vif_added(struct netdev *nd, void *unused)
 	vif_configure(v, &f);
 	UNLOCK_TCPIP_CORE();
 
+	v->next = vifs;
+	vifs = v;
 	cl.ctx = v;
 	if (netdev_open(nd, &cl) < 0)
 		pr_warn("net: %s: already attached elsewhere\n", nd->name);
@@ -315,6 +408,10 @@ void net_vioif_start(void)
 #include "netif_vioif.h"
 
 void net_vioif_start(void)
+{
+}
+
+void net_vioif_idle(void)
 {
 }
 

@@ -12,5 +12,8 @@ void net_vioif_start(void);
 /* The device name of a netdev interface ("vioif0"). @return false when
  * nif is not one. */
 bool net_vioif_name(const struct netif *nif, char *buf, size_t size);
+/* The tcpip thread is about to wait for input (net/sys_arch.c): send what
+ * was held back meanwhile (coalesced ACKs). */
+void net_vioif_idle(void);
 
 #endif

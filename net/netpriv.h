@@ -11,6 +11,8 @@ void net_mem_init(void);
 void net_rand_seed(void);
 /* The tcpip thread, once it runs (net/sys_arch.c). */
 struct thread *net_tcpip_thread(void);
+/* Messages waiting for the tcpip thread (input frames, callbacks). */
+int net_tcpip_backlog(void);
 
 struct netif;
 /* The kernel's name of an interface ("lo0", "vioif0"; net/ifconfig.c). */

@@ -15,6 +15,8 @@
 #include "lwip/sys.h"
 #include "lwip/tcpip.h"
 #include "../kern/sched_priv.h"   /* the mutex owner, for the lock check */
+#include "netif_vioif.h"
+#include "netpriv.h"
 
 static uint32_t ms_since(uint64_t t0)
 {
@@ -194,12 +196,31 @@ err_t sys_mbox_trypost_fromisr(sys_mbox_t *mbox, void *msg)
 	return sys_mbox_trypost(mbox, msg);
 }
 
+/* The tcpip thread's own mailbox, once it has waited on it. */
+static struct thread *tcpip_thread_id;
+static sys_mbox_t *tcpip_mbox_seen;
+
+int net_tcpip_backlog(void)
+{
+	return tcpip_mbox_seen ? tcpip_mbox_seen->count : 0;
+}
+
 u32_t sys_arch_mbox_fetch(sys_mbox_t *mbox, void **msg, u32_t timeout)
 {
 	uint64_t t0 = time_ns();
 	uint64_t deadline = t0 + (uint64_t)timeout * NSEC_PER_MSEC;
-	unsigned long flags = irq_save();
+	unsigned long flags;
 	void *m;
+
+	/* The tcpip thread is about to wait (lwIP's tcpip_thread fetches
+	 * without the core lock): what it held back while input was queued
+	 * goes out now (net/netif_vioif.c). */
+	if (thread_self() == tcpip_thread_id && tcpip_thread_id) {
+		tcpip_mbox_seen = mbox;
+		if (mbox->count == 0)
+			net_vioif_idle();
+	}
+	flags = irq_save();
 
 	while (mbox->count == 0) {
 		uint64_t now = time_ns(), left = 0;
@@ -266,8 +287,6 @@ sys_thread_t sys_thread_new(const char *name, lwip_thread_fn fn, void *arg,
  * Every call into lwIP's core must hold the core lock: the socket calls
  * take it, the tcpip thread holds it while it works. Before tcpip_init has
  * made the lock, only the booting thread runs lwIP. */
-static struct thread *tcpip_thread_id;
-
 void sys_mark_tcpip_thread(void)
 {
 	tcpip_thread_id = thread_self();
