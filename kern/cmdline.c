@@ -5,6 +5,7 @@
  * the list of declared options (the .cmdlineopts section). */
 #include <kern/cmdline.h>
 #include <kern/errno.h>
+#include <stdlib.h>
 #include <kern/printk.h>
 #include <stdarg.h>
 #include "cmdline_parse.h"
@@ -109,4 +110,9 @@ long long cmdline_get_range(const char *key, long long min, long long max,
 		return use;
 	}
 	return x;
+}
+
+char *getenv(const char *name)
+{
+	return name ? (char *)cmdline_get(name) : NULL;
 }

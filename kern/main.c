@@ -13,6 +13,7 @@
 #include <kern/printk.h>
 #include <kern/shell.h>
 #include <kern/test.h>
+#include <kern/app.h>
 #include <kern/arch.h>
 #include <string.h>
 
@@ -37,6 +38,10 @@ void kmain(void)
 	initcalls_run(INIT_LATE);
 	boot_stamp("drivers");
 	boot_report();
+
+	/* Appliances serve beside whatever comes next (tests, run=, the
+	 * shell). */
+	app_start_boot();
 
 	const char *spec = cmdline_get("test");
 	if (spec)

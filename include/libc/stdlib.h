@@ -42,4 +42,9 @@ void *aligned_alloc(size_t align, size_t size);
 /* @return 0, or a positive EINVAL/ENOMEM as POSIX says (not -errno). */
 int posix_memalign(void **out, size_t align, size_t size);
 
+/* There is no environment: getenv reads the kernel command line, so an
+ * app's settings are its key=value options (getenv("httpd.port")). NULL
+ * when absent, "" for a bare key. Do not write through the result. */
+char *getenv(const char *name);
+
 #endif
