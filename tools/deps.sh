@@ -5,6 +5,7 @@
 # Then the second QEMU the tests also run on (tools/qemu10.sh: QEMU 10.x from
 # bookworm-backports, unpacked into build/qemu10, the system's left alone).
 set -e
+. "$(dirname "$0")/apt.sh"
 need=""
 have() { command -v "$1" >/dev/null 2>&1; }
 have qemu-system-x86_64 || need="$need qemu-system-x86"
@@ -27,9 +28,9 @@ if [ -n "$need" ]; then
 	SUDO=""
 	[ "$(id -u)" -eq 0 ] || SUDO=sudo
 	export DEBIAN_FRONTEND=noninteractive
-	$SUDO apt-get update -qq
+	apt_get update -qq
 	# shellcheck disable=SC2086
-	$SUDO apt-get install -y -qq --no-install-recommends $need
+	apt_get install -y -qq --no-install-recommends $need
 fi
 # lwIP's source, from Debian's source package (cached under build/),
 # and QEMU 10 from bookworm-backports unpacked under build/qemu10.

@@ -8,6 +8,7 @@
 # touches neither apt nor the network. When they are missing, a deb-src
 # entry for the same archive as debian.sources is added if apt has none.
 set -e
+. "$(dirname "$0")/apt.sh"
 cd "$(dirname "$0")/.."
 PIN=net/lwip.sha256
 # The version is pinned together with the sums: the .dsc line names it.
@@ -35,7 +36,7 @@ if ! verify; then
 			/etc/apt/sources.list.d/debian.sources |
 			$SUDO tee /etc/apt/sources.list.d/unikernel-deb-src.sources \
 			>/dev/null
-		$SUDO apt-get update -qq
+		apt_get update -qq
 	fi
 	echo "deps: fetching lwip $VER source from Debian"
 	rm -f "$CACHE"/lwip_*
@@ -45,7 +46,7 @@ if ! verify; then
 	[ "$(id -u)" -eq 0 ] && APTOPT="-o APT::Sandbox::User=root"
 	# A stale package list may not know the pinned version: update once.
 	(cd "$CACHE" && apt-get source -qq $APTOPT --download-only "lwip=$VER") ||
-		{ $SUDO apt-get update -qq && (cd "$CACHE" &&
+		{ apt_get update -qq && (cd "$CACHE" &&
 		  apt-get source -qq $APTOPT --download-only "lwip=$VER"); }
 	verify || { echo "deps: lwip source does not match $PIN" >&2; exit 1; }
 fi

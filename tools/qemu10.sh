@@ -15,6 +15,7 @@
 # missing are installed from bookworm (libraries only, never QEMU), and ldd
 # must find them all.
 set -e
+. "$(dirname "$0")/apt.sh"
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 Q="$ROOT/build/qemu10"
 C="$ROOT/build/cache/qemu10"
@@ -48,7 +49,7 @@ download() {
 			$SUDO tee /etc/apt/sources.list.d/$SUITE.sources >/dev/null
 	fi
 	echo "qemu10: apt-get update"
-	$SUDO apt-get update -qq
+	apt_get update -qq
 	if ! apt-get indextargets --format '$(RELEASE)' | grep -qx "$SUITE" ||
 	   [ -z "$(apt-cache madison qemu-system-x86 | grep "$SUITE/main")" ]; then
 		echo "qemu10: $SUITE is not reachable (no package lists for it after apt-get update)" >&2
@@ -97,7 +98,7 @@ done
 if [ -n "$missing" ]; then
 	echo "qemu10: installing the libraries it needs from bookworm:$missing"
 	# shellcheck disable=SC2086
-	$SUDO apt-get install -y -qq --no-install-recommends $missing
+	apt_get install -y -qq --no-install-recommends $missing
 fi
 for b in $BINS; do
 	if ldd "$Q.new/usr/bin/$b" | grep 'not found'; then
