@@ -20,6 +20,7 @@ control bytes and stray quotes, around `run="echo fuzz-ok"`.
 
 Outcomes (one line per boot, a summary at the end):
   ok        the commands ran ("fuzz-ok" echoed, "run: done")
+  tests     a mutated test= option won over run=: the in-guest tests ran
   refused   a message and a failing exit, no fault
   shell     the command line lost run= (a mutated quote ate it): the
             kernel waits at its prompt; not a fault
@@ -466,10 +467,15 @@ def classify(status, log):
     if status == 'timeout':
         tail = log.rstrip('\n').rsplit('\n', 1)[-1]
         return 'shell' if tail.endswith('> ') or tail == '>' else 'hang'
-    if status == 1 and re.search(r'^qemu-system-\w+: (?!warning:)', log, re.M):
+    # QEMU's own refusals: named after itself, or before the kernel
+    # printed anything ("couldn't add /memory@40000000 node").
+    if status == 1 and (re.search(r'^qemu-system-\w+: (?!warning:)', log, re.M) or
+                        not re.search(r'^(boot|unikernel):', log, re.M)):
         return 'qemu'
     if 'fuzz-ok' in log and 'run: done' in log:
         return 'ok'
+    if re.search(r'^\d+ passed, \d+ failed', log, re.M):
+        return 'tests'          # a test= word won over run=: it ran those
     code = status >> 1 if status % 2 == 1 else None
     m = re.findall(r'^exit: status (\d+)', log, re.M)
     if status == 0 and m:
