@@ -63,7 +63,7 @@ $(BUILD)/net/%.o: CFLAGS += $(LWIP_INC)
 
 include kern/arch/$(ARCH)/images.mk
 
-.PHONY: all kernel run test unit deps iso bench clean size
+.PHONY: all kernel run test unit fuzz fuzz-smoke deps iso bench clean size
 all: kernel
 kernel: $(BUILD)/kernel.elf $(ARCH_IMAGES)
 
@@ -130,11 +130,47 @@ build/unit/%: $$(UNIT_SRCS_$$*) tests/unit/unit.h
 unit: $(UNIT_BINS)
 	@tools/run-unit.sh $(UNIT_BINS)
 
+# Host fuzzers (libFuzzer): tests/fuzz/<name>.mk registers one as the unit
+# tests do (FUZZ_TARGETS += name; FUZZ_SRCS_name := harness + kernel
+# sources), seeds in tests/fuzz/corpus/<name>/. `make fuzz` runs each in
+# turn for FUZZ_RUNS executions or FUZZ_SECONDS seconds, whichever ends
+# first; crashes land in build/fuzz/<name>/crashes/. `make fuzz-smoke`
+# (part of `make test`) runs each a few seconds from its seeds.
+FUZZ_TARGETS :=
+include $(wildcard tests/fuzz/*.mk)
+FUZZ_CC ?= clang
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer -Wall -Wextra -Werror \
+	-Wno-unused-function -Iinclude -Iinclude/arch/x86_64 -DUNIT_TEST -DFUZZ_TEST
+FUZZ_BINS := $(addprefix build/fuzz/bin/,$(FUZZ_TARGETS))
+FUZZ_RUNS ?= 10000000
+FUZZ_SECONDS ?= 600
+FUZZ_SMOKE_SECONDS ?= 3
+# The boot-level fuzzer (tests/bootfuzz.py): boots and its RNG's seed.
+BOOTFUZZ_BOOTS ?= 400
+BOOTFUZZ_SEED ?= $(shell date +%s)
+
+build/fuzz/bin/%: $$(FUZZ_SRCS_$$*) tests/fuzz/fuzz.h
+	@mkdir -p $(dir $@)
+	@echo "  FUZZCC  $@"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_CFLAGS_$*) $(FUZZ_SRCS_$*) -o $@
+
+fuzz: $(FUZZ_BINS)
+	@FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_SECONDS=$(FUZZ_SECONDS) tools/run-fuzz.sh $(FUZZ_TARGETS)
+	$(MAKE) ARCH=aarch64 kernel
+	$(MAKE) ARCH=x86_64 kernel
+	$(PYTHON) tests/bootfuzz.py --boots $(BOOTFUZZ_BOOTS) --seed $(BOOTFUZZ_SEED)
+
+fuzz-smoke: $(FUZZ_BINS)
+	@tools/run-fuzz.sh --smoke $(FUZZ_SMOKE_SECONDS) $(FUZZ_TARGETS)
+
 test: deps
 	$(MAKE) ARCH=x86_64 kernel
 	$(MAKE) ARCH=x86_64 iso
 	$(MAKE) ARCH=aarch64 kernel
 	$(MAKE) unit
+	$(MAKE) fuzz-smoke
+	$(PYTHON) tests/bootfuzz.py --boots 20 --seed 1
 	tests/run --qemu system --qemu build/qemu10
 
 bench: deps

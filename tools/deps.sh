@@ -20,6 +20,9 @@ have aarch64-linux-gnu-ld || need="$need binutils-aarch64-linux-gnu"
 have dtc || need="$need device-tree-compiler"
 have python3 || need="$need python3"
 have gcc || need="$need gcc"
+# make fuzz: clang with its libFuzzer runtime (Debian's clang-14 ships it
+# in libclang-rt-14-dev, which clang depends on)
+have clang || need="$need clang"
 have make || need="$need make"
 have patch || need="$need patch"      # tools/lwip-src.sh
 have xz || need="$need xz-utils"

@@ -335,8 +335,12 @@ int virtio_mmio_add(const struct virtio_mmio_desc *d)
 		return -ENOSPC;
 	}
 	uint8_t *regs = vm_map_mmio(d->base, d->size);
-	if (!regs)
+	if (!regs) {
+		/* Past the CPU's physical address space, or no page tables. */
+		pr_warn("virtio-mmio: %s: %#llx: window cannot be mapped; ignored\n",
+			d->source, (unsigned long long)d->base);
 		return -ENOMEM;
+	}
 
 	/* The first access to an address we were told about: it may have
 	 * nothing behind it, which on aarch64 is an external abort. */

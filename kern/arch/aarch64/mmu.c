@@ -141,6 +141,19 @@ static void unmap_page(uint64_t va)
 	}
 }
 
+/* The end of the CPU's physical address space: ID_AA64MMFR0_EL1.PARange
+ * (ARM ARM D17.2.64), capped at 48 bits as entry.S caps TCR_EL1.IPS. A
+ * descriptor whose output address lies beyond IPS makes every access an
+ * address size fault (D8.2.5.1), which no probe can catch: such a window
+ * is not mappable at all. */
+static uint64_t pa_limit(void)
+{
+	static const uint8_t bits[] = { 32, 36, 40, 42, 44, 48 };
+	unsigned r = (unsigned)(read_sysreg(id_aa64mmfr0_el1) & 0xf);
+
+	return 1ULL << bits[r < 5 ? r : 5];
+}
+
 void mmu_init(const struct memmap *ram)
 {
 	root = table_alloc();
@@ -151,9 +164,9 @@ void mmu_init(const struct memmap *ram)
 		const struct mem_range *r = &ram->r[i];
 		if (r->type != MEM_USABLE)
 			continue;
-		if (r->base >= VA_LIMIT || r->size > VA_LIMIT - r->base) {
-			pr_warn("mmu: RAM at %#llx past the 48-bit address space, not mapped\n",
-				(unsigned long long)r->base);
+		if (r->base >= pa_limit() || r->size > pa_limit() - r->base) {
+			pr_warn("mmu: RAM at %#llx past the CPU's %d-bit physical address space, not mapped\n",
+				(unsigned long long)r->base, __builtin_ctzll(pa_limit()));
 			continue;
 		}
 		if (map_range(r->base, r->size, PAGE_RAM))
@@ -203,7 +216,9 @@ void mmu_activate(void)
 
 void *vm_map_mmio(uint64_t pa, uint64_t size)
 {
-	if (!size || pa >= VA_LIMIT || size > VA_LIMIT - pa)
+	uint64_t limit = pa_limit();
+
+	if (!size || pa >= limit || size > limit - pa)
 		return NULL;
 	if (!root)
 		/* Before mmu_init: the boot map's device gigabyte. */

@@ -153,9 +153,31 @@ void mmu_init(const struct memmap *m)
 	write_cr3((uint64_t)(uintptr_t)pml4);
 }
 
+/* The end of the CPU's physical address space: MAXPHYADDR from CPUID
+ * 0x80000008 EAX[7:0], 36 bits when the leaf is absent (Intel SDM vol. 3A
+ * §4.1.4). Address bits past it in a page-table entry are reserved, so an
+ * access through one faults (SDM §4.7), and the identity map also needs
+ * the address to be a canonical virtual one: such a window is not
+ * mappable at all. */
+static uint64_t pa_limit(void)
+{
+	unsigned bits = 36;
+
+	if (cpuid(0x80000000).eax >= 0x80000008) {
+		unsigned b = cpuid(0x80000008).eax & 0xff;
+
+		if (b >= 32 && b <= 52)
+			bits = b;
+	}
+	/* 4-level paging: identity-mapped addresses must stay canonical. */
+	return 1ULL << (bits < 47 ? bits : 47);
+}
+
 void *vm_map_mmio(uint64_t pa, uint64_t size)
 {
-	if (!size)
+	uint64_t limit = pa_limit();
+
+	if (!size || pa >= limit || size > limit - pa)
 		return NULL;
 	uint64_t start = ALIGN_DOWN(pa, SZ_4K), end = ALIGN_UP(pa + size, SZ_4K);
 	for (uint64_t va = start; va < end; va += SZ_4K) {

@@ -1,0 +1,31 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Pre hook for tests/cases/bootfuzz.cases: the device trees the boot fuzzer
+# (tests/bootfuzz.py) broke the kernel with, rebuilt from QEMU virt's own
+# tree (GICv3, 128 MiB) by the same edit, so they do not depend on the
+# fuzzer's RNG or on QEMU's version.
+#   highaddr.dtb   a virtio,mmio node at 0xef000a003a00: past the CPU's
+#                  physical address space (cortex-a57: 44 bits), where a
+#                  mapping makes every access an address size fault
+#                  (seed 1, boot 11: a flipped byte in a reg)
+set -e
+: "${T:?}"
+qemu-system-aarch64 -machine "virt,gic-version=3,dumpdtb=$T/virt3.dtb" \
+	-cpu cortex-a57 -m 128M -nographic -nodefaults >/dev/null 2>&1
+dtc -q -I dtb -O dts -o "$T/virt3.dts" "$T/virt3.dtb"
+python3 - "$T" <<'PY'
+import sys
+t = sys.argv[1]
+s = open(t + '/virt3.dts').read()
+end = s.rindex('};')
+s = s[:end] + '''
+	virtio_mmio@ef000a003a00 {
+		compatible = "virtio,mmio";
+		reg = <0xef00 0xa003a00 0x00 0x200>;
+		interrupts = <0x00 0x2f 0x01>;
+		dma-coherent;
+	};
+''' + s[end:]
+open(t + '/highaddr.dts', 'w').write(s)
+PY
+dtc -q -I dts -O dtb -o "$T/highaddr.dtb" "$T/highaddr.dts"
