@@ -29,7 +29,7 @@ LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	--gc-sections --no-warn-rwx-segments $(ARCH_LDFLAGS)
 
 # Sources are found, not listed: adding a file needs no edit here.
-COMMON_SRCS := $(wildcard kern/*.c kern/mm/*.c lib/*.c drivers/*/*.c \
+COMMON_SRCS := $(wildcard kern/*.c kern/mm/*.c lib/*.c fs/*.c drivers/*/*.c \
 	drivers/*/*/*.c net/*.c apps/*.c $(if $(filter 0,$(GUEST_TESTS)),,tests/guest/*.c))
 ARCH_SRCS := $(wildcard boot/$(ARCH)/*.S boot/$(ARCH)/*.c \
 	kern/arch/$(ARCH)/*.c kern/arch/$(ARCH)/*.S)
