@@ -430,7 +430,8 @@ void httpd_status(struct sb *out, bool json, const struct httpd_cfg *cfg,
 		sb_puts(out, "{");
 	} else {
 		sb_printf(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-			  "<title>Status</title><style>%s</style></head>\n<body>\n"
+			  "<title>Status</title><link rel=\"icon\" href=\"data:,\">"
+			  "<style>%s</style></head>\n<body>\n"
 			  "<h1>Appliance status</h1>\n", style);
 	}
 	system_section(&e);
