@@ -8,6 +8,7 @@
 # A second, blank disk $T/blank.img comes first on the bus in some cases
 # (the tar must be found by looking, not by position).
 set -e
+: "${T:?the case directory}" "${ROOT:?the tree}"
 rm -rf "$T/www"
 cp -r "$ROOT/apps/httpd-www" "$T/www"
 python3 -c '

@@ -312,8 +312,16 @@ def t_timeouts():
     server answers others meanwhile."""
     res = {}
 
+    # Opened one by one: QEMU's hostfwd takes one connect at a time, and a
+    # silent client whose connect had to be retried reaches the guest
+    # half-closed (see t_connections).
+    socks = []
+    for _ in range(3):
+        socks.append(conn(timeout=15))
+        time.sleep(0.1)
+
     def slowloris():
-        s = conn(timeout=15)
+        s = socks[0]
         t0 = time.time()
         s.sendall(b'GET / HTTP/1.1\r\n')
         got = b''
@@ -334,15 +342,15 @@ def t_timeouts():
         s.close()
 
     def silent():
-        s = conn(timeout=15)
-        t0 = time.time()
+        s = socks[1]
+        t0 = time.time() - 0.1
         r = Reader(s)
         closed = r.closed(10)
         res['silent'] = (r.buf, closed, time.time() - t0)
         s.close()
 
     def idle():
-        s = conn(timeout=15)
+        s = socks[2]
         r = Reader(s)
         s.sendall(b'GET /style.css HTTP/1.1\r\nHost: t\r\n\r\n')
         r.response()
@@ -392,7 +400,11 @@ def t_connections():
     hostfwd listens with a backlog of 1, so host connects queue up (SYN
     retransmissions): each connection is opened and kept in a thread of
     its own, and every kept one asks for a file twice a second so that it
-    never idles out (idle_ms) while the others are still connecting."""
+    never idles out (idle_ms) while the others are still connecting. The
+    crowd asks for a page at once: QEMU 7.2's user net hands a host
+    connection accepted after a SYN retransmission to the guest already
+    half-closed when its client stays silent (the guest reads EOF and
+    closes, the client never hears of it), seen with 40 silent clients."""
     quiet()
     stop = threading.Event()
     lock = threading.Lock()
@@ -418,11 +430,23 @@ def t_connections():
         s.close()
 
     def crowd():
-        s = conn(timeout=30)
+        t0 = time.time()
+        try:
+            s = conn(timeout=30)
+        except OSError as e:
+            with lock:
+                extra.append('connect: %r' % e)
+            return
         r = Reader(s)
+        try:
+            s.sendall(b'GET / HTTP/1.1\r\nHost: t\r\n\r\n')
+        except OSError:
+            pass     # refused before the request went out: the 503 is still there
         closed = r.closed(10)
         with lock:
-            extra.append(closed and r.buf.startswith(b'HTTP/1.1 503 '))
+            ok = closed and r.buf.startswith(b'HTTP/1.1 503 ')
+            extra.append(True if ok else '%r closed %s after %.1fs' % (r.buf[:20], closed,
+                                                                      time.time() - t0))
         s.close()
 
     keepers = [threading.Thread(target=keeper) for _ in range(MAX_CONNS)]
@@ -444,7 +468,8 @@ def t_connections():
     for t in keepers:
         t.join()
     check(extra.count(True) == 20, '%d of 20 connections over the limit got 503 and a close '
-          '(%.1fs)' % (extra.count(True), time.time() - t0))
+          '(%.1fs; others: %s)' % (extra.count(True), time.time() - t0,
+                                   [x for x in extra if x is not True]))
     check(still == MAX_CONNS and not kept_bad, 'the %d kept connections were served throughout'
           % MAX_CONNS)
     t0 = time.time()
