@@ -29,7 +29,7 @@ LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	--gc-sections --no-warn-rwx-segments $(ARCH_LDFLAGS)
 
 # Sources are found, not listed: adding a file needs no edit here.
-COMMON_SRCS := $(wildcard kern/*.c kern/mm/*.c lib/*.c drivers/*/*.c \
+COMMON_SRCS := $(wildcard kern/*.c kern/mm/*.c lib/*.c fs/*.c drivers/*/*.c \
 	drivers/*/*/*.c net/*.c apps/*.c $(if $(filter 0,$(GUEST_TESTS)),,tests/guest/*.c))
 ARCH_SRCS := $(wildcard boot/$(ARCH)/*.S boot/$(ARCH)/*.c \
 	kern/arch/$(ARCH)/*.c kern/arch/$(ARCH)/*.S)
@@ -111,7 +111,29 @@ size: $(BUILD)/kernel.elf
 deps:
 	@tools/deps.sh
 
-run: deps kernel
+# make run APP=NAME[,NAME]: boot with app=NAME. APP=httpd adds the HTTP
+# appliance's sample tree (apps/httpd-www, packed by tools/mktar.py) as a
+# read-only virtio-blk disk and a user-net NIC whose port 80 is
+# 127.0.0.1:$(HTTP_PORT) on the host.
+APP ?=
+HTTP_PORT ?= 8080
+ifneq ($(APP),)
+CMDLINE := $(strip app=$(APP) $(CMDLINE))
+endif
+comma := ,
+ifneq ($(filter httpd,$(subst $(comma), ,$(APP))),)
+RUN_DEPS += build/httpd-www.tar
+RUN_CMD += -netdev user,id=n0,hostfwd=tcp:127.0.0.1:$(HTTP_PORT)-:80 \
+	-device virtio-net-pci,netdev=n0 \
+	-drive file=build/httpd-www.tar,format=raw,if=none,id=www,readonly=on \
+	-device virtio-blk-pci,drive=www
+endif
+build/httpd-www.tar: tools/mktar.py $(shell find apps/httpd-www)
+	@mkdir -p build
+	$(PYTHON) tools/mktar.py apps/httpd-www $@
+
+run: deps kernel $(RUN_DEPS)
+	@$(if $(RUN_DEPS),echo "httpd: http://127.0.0.1:$(HTTP_PORT)/ (and /_status); poweroff in the shell leaves")
 	$(RUN_CMD)
 
 # --- tests ------------------------------------------------------------------

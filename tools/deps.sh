@@ -26,6 +26,9 @@ have clang || need="$need clang"
 have make || need="$need make"
 have patch || need="$need patch"      # tools/lwip-src.sh
 have xz || need="$need xz-utils"
+have curl || need="$need curl"                # the httpd cases
+# the httpd status case: headless chromium loads /_status (skipped without)
+have chromium || need="$need chromium"
 if [ -n "$need" ]; then
 	echo "deps: installing$need"
 	SUDO=""
