@@ -22,6 +22,7 @@ have gcc || need="$need gcc"
 have make || need="$need make"
 have patch || need="$need patch"      # tools/lwip-src.sh
 have xz || need="$need xz-utils"
+have redis-cli || need="$need redis-tools"    # the kv cases (redis-cli, redis-benchmark)
 if [ -n "$need" ]; then
 	echo "deps: installing$need"
 	SUDO=""
