@@ -260,11 +260,11 @@ int kvdisk_open(const struct kvdisk_conf *conf)
 	kd.first = ALIGN_UP(MAX((uint64_t)KVD_FIRST, 2ull * kd.ss), (uint64_t)kd.ss);
 	uint64_t unit = MAX((uint64_t)KVD_FIRST, (uint64_t)kd.ss);
 	kd.rlen = bytes > kd.first ? ALIGN_DOWN((bytes - kd.first) / 2, unit) : 0;
-	if (kd.rlen < KVD_MIN_REGION || kd.rlen < 2 * max_rec()) {
+	if (kd.rlen < KVD_MIN_REGION + max_rec()) {
 		printf("kv: %s: %llu bytes is too small for the store (limits kv.maxkey and "
 		       "kv.maxval want two regions of %llu)\n", kd.bd->name,
 		       (unsigned long long)bytes,
-		       (unsigned long long)MAX((uint64_t)KVD_MIN_REGION, 2ull * max_rec()));
+		       (unsigned long long)(KVD_MIN_REGION + max_rec()));
 		kd.bd = NULL;
 		return -ENOSPC;
 	}
