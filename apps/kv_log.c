@@ -32,7 +32,10 @@
  *    28  u32  value length (DEL, FLUSHALL: 0)
  *    32  key bytes, then value bytes
  *   Writes go out in whole sectors; the bytes after the last record in its
- *   sector are zero.
+ *   sector are zero (and a sector of zeros follows when fewer than 32 zero
+ *   bytes would). A write starts at the sector holding the end of the
+ *   durable log and rewrites its records with the same bytes, so even a
+ *   write torn within a sector changes nothing already acknowledged.
  *
  * Replay reads records from the region's start and applies them in order.
  * It ends at 32 zero bytes (the clean end), at a record with another
