@@ -32,7 +32,7 @@ bounded wait; the whole run stays under a minute.
 
 Everything printed goes to $T/kv_host.log as well.
 """
-import os, random, re, signal, socket, struct, subprocess, sys, threading, time, zlib
+import os, random, re, shutil, signal, socket, struct, subprocess, sys, threading, time
 
 ROOT = os.environ.get('ROOT', os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))))
@@ -84,6 +84,13 @@ class Guest:
                 '-netdev', 'user,id=n0,hostfwd=tcp:127.0.0.1:%d-:6379' % self.port,
                 '-device', 'virtio-net-pci,netdev=n0',
                 '-kernel', KERNEL, '-append', 'app=kv ' + cmdline]
+        # A QEMU unpacked under DIR (tests/run --qemu DIR) has its own
+        # firmware, as the runner passes it.
+        qemu = shutil.which('qemu-system-x86_64') or ''
+        base = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(qemu))))
+        for sub in ('usr/share/qemu', 'usr/share/seabios'):
+            if base != '/' and os.path.isdir(os.path.join(base, sub)):
+                args[1:1] = ['-L', os.path.join(base, sub)]
         if disk:
             args += ['-drive', 'file=%s,if=none,id=d0,format=raw,cache=writeback' % disk,
                      '-device', 'virtio-blk-pci,drive=d0']
