@@ -63,7 +63,7 @@ $(BUILD)/net/%.o: CFLAGS += $(LWIP_INC)
 
 include kern/arch/$(ARCH)/images.mk
 
-.PHONY: all kernel run test unit fuzz fuzz-smoke deps iso bench clean size
+.PHONY: all kernel run test unit fuzz fuzz-smoke deps iso bench soak clean size
 all: kernel
 kernel: $(BUILD)/kernel.elf $(ARCH_IMAGES)
 
@@ -194,6 +194,14 @@ test: deps
 	$(MAKE) fuzz-smoke
 	$(PYTHON) tests/bootfuzz.py --boots 20 --seed 1
 	tests/run --qemu system --qemu build/qemu10
+
+# The long runs that make test leaves out: the key-value appliance's kill
+# loop with 50 SIGKILLs (tests/hooks/kv_host.py; KV_KILLS=, KV_SEED=).
+soak: deps
+	$(MAKE) ARCH=x86_64 kernel
+	@mkdir -p build/soak
+	T=$(CURDIR)/build/soak ROOT=$(CURDIR) KV_KILLS=$${KV_KILLS:-50} \
+	  QEMU_ACCEL=$$(tests/run --print-accel | sed 's/^-accel //') tests/hooks/kv_host.py kill
 
 bench: deps
 	$(MAKE) ARCH=x86_64 kernel

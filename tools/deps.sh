@@ -29,6 +29,7 @@ have xz || need="$need xz-utils"
 have curl || need="$need curl"                # the httpd cases
 # the httpd status case: headless chromium loads /_status (skipped without)
 have chromium || need="$need chromium"
+have redis-cli || need="$need redis-tools"    # the kv cases (redis-cli, redis-benchmark)
 if [ -n "$need" ]; then
 	echo "deps: installing$need"
 	SUDO=""
