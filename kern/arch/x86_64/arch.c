@@ -29,12 +29,25 @@ static void wait_for_qemu(void)
 		;
 }
 
+/* Time a QEMU that queues the exit device's shutdown (10.x; 7.2 leaves at
+ * the write) gets before we conclude there is no such device. */
+#define EXIT_GRACE_US (1000 * 1000)
+
+static void power_off_machine(void);
+
 void arch_exit(int code)
 {
+	__asm__ __volatile__("cli");
 	outl(DEBUG_EXIT_PORT, (uint32_t)code);
-	/* No exit device: power off instead, so the VM still ends. */
+	udelay(EXIT_GRACE_US);
+	/* No exit device: power off instead, so the VM still ends, and say
+	 * the status on the console for whoever reads it. Never write the
+	 * exit port again: a queued exit with this code may still be on its
+	 * way, and a second write would replace the code. */
 	kprintf("exit: status %d (no isa-debug-exit device)\n", code);
-	arch_poweroff();
+	power_off_machine();
+	kprintf("poweroff: no way to power off found; halting\n");
+	halt_forever();
 }
 
 /* Weak so that the ACPI code can supply the FADT's way (PM1a_CNT, or the
@@ -90,21 +103,27 @@ static void chipset_poweroff(void)
 	}
 }
 
-void arch_poweroff(void)
+/* ACPI, then the chipset's PM block; returns when neither worked. */
+static void power_off_machine(void)
 {
-	__asm__ __volatile__("cli");
 	/* The ACPI code maps tables: only once the kernel's page tables
 	 * exist (a refused boot powers off before). */
 	if (x86_mmu_ready())
 		acpi_poweroff();
 	chipset_poweroff();
+}
+
+void arch_poweroff(void)
+{
+	__asm__ __volatile__("cli");
+	power_off_machine();
 	/* No power management at all (pc,acpi=off; microvm without ACPI):
 	 * the exit device ends the VM with status 1, code 0: all well. */
 	outl(DEBUG_EXIT_PORT, 0);
 	/* QEMU 7.2 leaves at the write; newer QEMUs queue a shutdown request
 	 * that their main loop carries out a moment later, so give it time
 	 * before saying nothing worked. */
-	udelay(500 * 1000);
+	udelay(EXIT_GRACE_US);
 	kprintf("poweroff: no way to power off found; halting\n");
 	halt_forever();
 }
