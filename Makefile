@@ -56,6 +56,10 @@ LWIP_OBJS := $(patsubst $(LWIP_DIR)/src/%.c,$(BUILD)/lwip/%.o,$(LWIP_SRCS))
 LWIP_INC := -Inet -I$(LWIP_DIR)/src/include
 LWIP_CFLAGS := $(filter-out -Werror -Wextra,$(CFLAGS)) $(LWIP_INC) -w
 OBJS += $(LWIP_OBJS)
+# Resolvers from a DHCP lease go through the glue, so that net.dns (static)
+# wins over them (net/netif_vioif.c).
+$(BUILD)/lwip/core/ipv4/dhcp.o: LWIP_CFLAGS += -Ddns_setserver=net_dhcp_dns_setserver
+$(BUILD)/lwip/core/ipv4/dhcp.o: Makefile
 # Our glue in net/ sees lwIP's headers (with our warnings: it builds
 # clean); nothing else does. Not -isystem: -MMD would then leave
 # net/lwipopts.h out of the dependencies.

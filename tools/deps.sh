@@ -22,6 +22,9 @@ have gcc || need="$need gcc"
 have make || need="$need make"
 have patch || need="$need patch"      # tools/lwip-src.sh
 have xz || need="$need xz-utils"
+# The network cases' own resolver (tests/hooks/netns.sh), run in a
+# namespace of the test's; dnsmasq-base is the program without a service.
+[ -x /usr/sbin/dnsmasq ] || have dnsmasq || need="$need dnsmasq-base"
 if [ -n "$need" ]; then
 	echo "deps: installing$need"
 	SUDO=""
