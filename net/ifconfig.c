@@ -68,6 +68,36 @@ static struct netif *find_if(const char *name)
 	return NULL;
 }
 
+int net_if_info(const char *name, struct net_if_info *out)
+{
+	struct netif *nif;
+
+	if (!net_ready())
+		return -ENODEV;
+	memset(out, 0, sizeof(*out));
+	LOCK_TCPIP_CORE();
+	nif = find_if(name);
+	if (nif) {
+		out->up = netif_is_up(nif);
+		out->link_up = netif_is_link_up(nif);
+		out->dhcp = dhcp_supplied_address(nif);
+		out->mtu = nif->mtu;
+		memcpy(out->ip4, &netif_ip4_addr(nif)->addr, 4);
+		memcpy(out->mask4, &netif_ip4_netmask(nif)->addr, 4);
+		memcpy(out->gw4, &netif_ip4_gw(nif)->addr, 4);
+		for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES && out->nip6 < NET_IF_IP6_MAX; i++) {
+			u8_t st = netif_ip6_addr_state(nif, i);
+
+			if (!ip6_addr_isvalid(st))
+				continue;
+			memcpy(out->ip6[out->nip6], netif_ip6_addr(nif, i)->addr, 16);
+			out->ip6_preferred[out->nip6++] = ip6_addr_ispreferred(st);
+		}
+	}
+	UNLOCK_TCPIP_CORE();
+	return nif ? 0 : -ENODEV;
+}
+
 /* ifconfig IF up|down|dhcp|A.B.C.D/N [GW]|ADDR6/N (see the help line). */
 static int ifconfig_set(int argc, char **argv)
 {

@@ -136,6 +136,50 @@ static void vif_link_changed(struct netdev *nd, void *ctx, bool up)
 	pr_info("net: %s link %s\n", nd->name, up ? "up" : "down");
 }
 
+/* --- Routes while the link is down (the hooks in lwipopts.h) ------------------ */
+static bool vif_link_down(const struct netif *nif)
+{
+	return nif->linkoutput == vif_linkoutput && netif_is_up(nif) &&
+	       !netif_is_link_up(nif);
+}
+
+/* Only when lwIP found no interface (src NULL: ip4_route's last resort):
+ * the interface whose subnet holds dest, or the default one with a
+ * gateway, if its link is down. */
+struct netif *net_route4_link_down(const ip4_addr_t *src, const ip4_addr_t *dest)
+{
+	struct netif *nif;
+
+	if (src)
+		return NULL;
+	NETIF_FOREACH(nif) {
+		if (!vif_link_down(nif) || ip4_addr_isany_val(*netif_ip4_addr(nif)))
+			continue;
+		if (ip4_addr_netcmp(dest, netif_ip4_addr(nif), netif_ip4_netmask(nif)) ||
+		    (nif == netif_default && !ip4_addr_isany_val(*netif_ip4_gw(nif))))
+			return nif;
+	}
+	return NULL;
+}
+
+/* lwIP asks first, for an unzoned destination: an interface with its link
+ * down that has a valid address in dest's /64 (one with its link up is
+ * lwIP's own business). */
+struct netif *net_route6_link_down(const ip6_addr_t *src, const ip6_addr_t *dest)
+{
+	struct netif *nif;
+
+	NETIF_FOREACH(nif) {
+		if (!vif_link_down(nif))
+			continue;
+		for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++)
+			if (ip6_addr_isvalid(netif_ip6_addr_state(nif, i)) &&
+			    ip6_addr_netcmp(dest, netif_ip6_addr(nif, i)))
+				return nif;
+	}
+	return NULL;
+}
+
 /* --- Set-up ---------------------------------------------------------------------- */
 static err_t vif_netif_init(struct netif *netif)
 {
