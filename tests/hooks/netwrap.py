@@ -20,7 +20,7 @@ runner put it) and, beside it, what MODE needs:
                    host pings the guest, both families, and streams to its
                    echo service
   bad              (namespace) QEMU's socket netdev connects to us: we send
-                   runt, empty and oversize frames, then ARP and echo
+                   runt and oversize frames, then ARP and echo
                    requests at the MTU that must be answered
 
 Namespaces are made with unshare(1) and need root; without it the case
@@ -116,13 +116,12 @@ def qmp_path(qemu):
     raise Fail('no -qmp unix:PATH,server=on,wait=off in the QEMU command')
 
 
-def stream(host, port, total, family=socket.AF_INET, chunk=256 * 1024, during=None):
+def stream(host, port, total, chunk=256 * 1024, during=None):
     """Send total pseudo-random bytes to an echo service and compare the
     SHA-256 of what comes back. during(sent) runs in the sender between
     chunks (the link case flips the link there)."""
     rnd = random.Random(total ^ port)
-    s = socket.create_connection((host, port), timeout=30) if family == socket.AF_INET \
-        else socket.create_connection((host, port, 0, 0), timeout=30)
+    s = socket.create_connection((host, port), timeout=30)
     sent_hash, got_hash, got = hashlib.sha256(), hashlib.sha256(), [0]
     err = []
 
@@ -163,7 +162,7 @@ def stream(host, port, total, family=socket.AF_INET, chunk=256 * 1024, during=No
     return dt
 
 
-def quit_echo(host, port, family=socket.AF_INET):
+def quit_echo(host, port):
     """The echo service's stop word: a connection of just 'QUIT\\n'."""
     s = socket.create_connection((host, port), timeout=10)
     s.sendall(b'QUIT\n')
@@ -290,8 +289,11 @@ def peer_command(qemu, peerlog):
         if a == '-qmp':
             i += 2
             continue
-        if a.startswith('socket,') or ',connect=' in a or ',listen=' in a:
+        if a.startswith('socket,') and ('connect=' in a or 'listen=' in a):
             a = a.replace('connect=', '\0').replace('listen=', 'connect=').replace('\0', 'listen=')
+        elif a.startswith('socket,') and 'udp=' in a:
+            m = re.search(r'udp=([^,]+),localaddr=([^,]+)', a)
+            a = a.replace(m.group(0), 'udp=%s,localaddr=%s' % (m.group(2), m.group(1)))
         if a.startswith('virtio-net') or ',netdev=' in a:
             a = re.sub(r',mac=[^,]*', '', a) + ',mac=52:54:00:12:34:57'
         out.append(a)
@@ -388,7 +390,7 @@ def tap_drive(ctx):
         if n != 3:
             raise Fail('ping %s from the host: %d of 3 replies' % (a, n))
     stream('10.9.0.1', 7, 16 * MIB)
-    stream('fd00:9::1', 7, 4 * MIB, family=socket.AF_INET6)
+    stream('fd00:9::1', 7, 4 * MIB)
     quit_echo('10.9.0.1', 7)
 
 
@@ -416,9 +418,13 @@ def bad_drive(ctx):
     def send(frame):
         c.sendall(struct.pack('!I', len(frame)) + frame)
     bcast, junk = b'\xff' * 6, bytes(range(256)) * 40
-    # Empty and runt frames (shorter than an Ethernet header), then frames
-    # past the MTU (1500 + 18 is the most the driver takes).
-    for n in (0, 1, 6, 13):
+    # Runt frames (shorter than an Ethernet header), then frames past the
+    # MTU (1500 + 18 is the most the driver takes), broadcast so QEMU's
+    # filter lets them through. No empty frame: QEMU's socket netdev stops
+    # reading its stream after an empty record (it waits for a completion
+    # that never comes), so it cannot carry one; the driver's handling of
+    # a buffer holding just the virtio-net header is host-tested (vnet).
+    for n in (1, 6, 13):
         send(bcast[:n] if n <= 6 else bcast + HOST_MAC[:n - 6])
     for n in (1519, 2000, 4000, 9014):
         send(bcast + HOST_MAC + b'\x08\x00' + junk[:n - 14])
