@@ -115,8 +115,19 @@ size: $(BUILD)/kernel.elf
 deps:
 	@tools/deps.sh
 
+# make run NET=user: a virtio-net NIC on QEMU's user network (DHCP leases
+# 10.0.2.15), with 127.0.0.1:8080 on the host forwarded to the guest's
+# port 80 and 127.0.0.1:7777 to its port 7 (the shell's `tcpecho 7`).
+NET ?=
+HOSTFWD ?= hostfwd=tcp:127.0.0.1:8080-:80,hostfwd=tcp:127.0.0.1:7777-:7
+RUN_NET_user = -netdev user,id=n0,$(HOSTFWD) -device virtio-net-pci,netdev=n0
+ifneq ($(NET),)
+ifeq ($(RUN_NET_$(NET)),)
+$(error NET=$(NET): only NET=user is known)
+endif
+endif
 run: deps kernel
-	$(RUN_CMD)
+	$(RUN_CMD) $(RUN_NET_$(NET))
 
 # --- tests ------------------------------------------------------------------
 UNIT_TESTS :=
