@@ -26,6 +26,7 @@
 #include <kern/cmdline.h>
 #include <kern/errno.h>
 #include <kern/printk.h>
+#include <net/net.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -373,6 +374,33 @@ bool net_vioif_name(const struct netif *nif, char *buf, size_t size)
 		return false;
 	snprintf(buf, size, "%s", ((struct vif *)nif->state)->nd->name);
 	return true;
+}
+
+int net_vioif_release(const char *name)
+{
+	struct netif *nif;
+	struct vif *v = NULL;
+
+	if (!net_ready())
+		return -ENOENT;
+	LOCK_TCPIP_CORE();
+	NETIF_FOREACH(nif)
+		if (nif->linkoutput == vif_linkoutput &&
+		    strcmp(((struct vif *)nif->state)->nd->name, name) == 0)
+			v = nif->state;
+	if (v) {
+		dhcp_stop(&v->netif);
+		dhcp_cleanup(&v->netif);
+		netif_remove(&v->netif);
+	}
+	UNLOCK_TCPIP_CORE();
+	if (!v)
+		return -ENOENT;
+	netdev_close(v->nd);
+	/* v is not freed: frames already queued for the tcpip thread still
+	 * name its netif. A few hundred bytes, once per device at most. */
+	pr_info("net: %s released by the stack\n", name);
+	return 0;
 }
 
 struct netdev *net_vioif_dev(const struct netif *nif, uint64_t *rx_nomem,

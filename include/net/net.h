@@ -30,6 +30,12 @@ struct net_proto_stats {
 };
 int net_proto_stats(const char *proto, struct net_proto_stats *s);
 
+/* Take network device name away from the stack (its interface removed,
+ * the device closed), so that another client may netdev_open it: raw
+ * frames for tests, a bridge. @return 0, or -ENOENT (the stack does not
+ * have it). */
+int net_vioif_release(const char *name);
+
 /* One interface as the stack has it (the kernel's name: "lo0", "vioif0").
  * Addresses are bytes in network order. */
 #define NET_IF_IP6_MAX 3
