@@ -56,6 +56,10 @@ LWIP_OBJS := $(patsubst $(LWIP_DIR)/src/%.c,$(BUILD)/lwip/%.o,$(LWIP_SRCS))
 LWIP_INC := -Inet -I$(LWIP_DIR)/src/include
 LWIP_CFLAGS := $(filter-out -Werror -Wextra,$(CFLAGS)) $(LWIP_INC) -w
 OBJS += $(LWIP_OBJS)
+# Resolvers from a DHCP lease go through the glue, so that net.dns (static)
+# wins over them (net/netif_vioif.c).
+$(BUILD)/lwip/core/ipv4/dhcp.o: LWIP_CFLAGS += -Ddns_setserver=net_dhcp_dns_setserver
+$(BUILD)/lwip/core/ipv4/dhcp.o: Makefile
 # Our glue in net/ sees lwIP's headers (with our warnings: it builds
 # clean); nothing else does. Not -isystem: -MMD would then leave
 # net/lwipopts.h out of the dependencies.
@@ -111,22 +115,31 @@ size: $(BUILD)/kernel.elf
 deps:
 	@tools/deps.sh
 
-# make run APP=NAME[,NAME]: boot with app=NAME. APP=httpd adds the HTTP
-# appliance's sample tree (apps/httpd-www, packed by tools/mktar.py) as a
-# read-only virtio-blk disk and a user-net NIC whose port 80 is
-# 127.0.0.1:$(HTTP_PORT) on the host.
+# make run NET=user: a virtio-net NIC on QEMU's user network (DHCP leases
+# 10.0.2.15), with 127.0.0.1:$(HTTP_PORT) on the host forwarded to the
+# guest's port 80 and 127.0.0.1:7777 to its port 7 (the shell's `tcpecho 7`).
+# make run APP=NAME[,NAME]: boot with app=NAME. APP=httpd brings NET=user
+# and adds the HTTP appliance's sample tree (apps/httpd-www, packed by
+# tools/mktar.py) as a read-only virtio-blk disk.
 APP ?=
+NET ?=
 HTTP_PORT ?= 8080
+HOSTFWD ?= hostfwd=tcp:127.0.0.1:$(HTTP_PORT)-:80,hostfwd=tcp:127.0.0.1:7777-:7
+RUN_NET_user = -netdev user,id=n0,$(HOSTFWD) -device virtio-net-pci,netdev=n0
 ifneq ($(APP),)
 CMDLINE := $(strip app=$(APP) $(CMDLINE))
 endif
 comma := ,
 ifneq ($(filter httpd,$(subst $(comma), ,$(APP))),)
+NET := $(if $(NET),$(NET),user)
 RUN_DEPS += build/httpd-www.tar
-RUN_CMD += -netdev user,id=n0,hostfwd=tcp:127.0.0.1:$(HTTP_PORT)-:80 \
-	-device virtio-net-pci,netdev=n0 \
-	-drive file=build/httpd-www.tar,format=raw,if=none,id=www,readonly=on \
+RUN_APP = -drive file=build/httpd-www.tar,format=raw,if=none,id=www,readonly=on \
 	-device virtio-blk-pci,drive=www
+endif
+ifneq ($(NET),)
+ifeq ($(RUN_NET_$(NET)),)
+$(error NET=$(NET): only NET=user is known)
+endif
 endif
 build/httpd-www.tar: tools/mktar.py $(shell find apps/httpd-www)
 	@mkdir -p build
@@ -134,7 +147,7 @@ build/httpd-www.tar: tools/mktar.py $(shell find apps/httpd-www)
 
 run: deps kernel $(RUN_DEPS)
 	@$(if $(RUN_DEPS),echo "httpd: http://127.0.0.1:$(HTTP_PORT)/ (and /_status); poweroff in the shell leaves")
-	$(RUN_CMD)
+	$(RUN_CMD) $(RUN_NET_$(NET)) $(RUN_APP)
 
 # --- tests ------------------------------------------------------------------
 UNIT_TESTS :=

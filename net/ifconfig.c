@@ -1,14 +1,20 @@
 /* SPDX-License-Identifier: MIT */
-/* `ifconfig`: the interfaces lwIP has, with their link state, MTU, MAC and
- * addresses, named as the kernel names them ("lo0", "vioif0"). */
+/* `ifconfig`: the interfaces lwIP has, with their link state, MTU, MAC,
+ * addresses and (for a device) its counters, named as the kernel names
+ * them ("lo0", "vioif0"); and the changes an operator makes by hand:
+ * up/down, a static IPv4 address (DHCP stops), back to DHCP, another IPv6
+ * address. */
+#include <drivers/netdev.h>
 #include <kern/errno.h>
 #include <kern/printk.h>
 #include <kern/shell.h>
 #include <net/net.h>
 #include <stdio.h>
 #include <string.h>
+#include "lwip/dhcp.h"
 #include "lwip/netif.h"
 #include "lwip/tcpip.h"
+#include "netcfg.h"
 #include "netif_vioif.h"
 #include "netpriv.h"
 
@@ -44,7 +50,122 @@ struct ifsnap {
 	ip4_addr_t ip, mask, gw;
 	ip6_addr_t ip6[LWIP_IPV6_NUM_ADDRESSES];
 	u8_t ip6_state[LWIP_IPV6_NUM_ADDRESSES];
+	bool dhcp, dev;
+	struct netdev_stats st;
+	uint64_t rx_nomem, tx_drop;
 };
+
+static struct netif *find_if(const char *name)
+{
+	struct netif *nif;
+	char n[16];
+
+	NETIF_FOREACH(nif) {
+		net_ifname(nif, n, sizeof(n));
+		if (strcmp(n, name) == 0)
+			return nif;
+	}
+	return NULL;
+}
+
+int net_if_info(const char *name, struct net_if_info *out)
+{
+	struct netif *nif;
+
+	if (!net_ready())
+		return -ENODEV;
+	memset(out, 0, sizeof(*out));
+	LOCK_TCPIP_CORE();
+	nif = find_if(name);
+	if (nif) {
+		out->up = netif_is_up(nif);
+		out->link_up = netif_is_link_up(nif);
+		out->dhcp = dhcp_supplied_address(nif);
+		out->mtu = nif->mtu;
+		memcpy(out->ip4, &netif_ip4_addr(nif)->addr, 4);
+		memcpy(out->mask4, &netif_ip4_netmask(nif)->addr, 4);
+		memcpy(out->gw4, &netif_ip4_gw(nif)->addr, 4);
+		for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES && out->nip6 < NET_IF_IP6_MAX; i++) {
+			u8_t st = netif_ip6_addr_state(nif, i);
+
+			if (!ip6_addr_isvalid(st))
+				continue;
+			memcpy(out->ip6[out->nip6], netif_ip6_addr(nif, i)->addr, 16);
+			out->ip6_preferred[out->nip6++] = ip6_addr_ispreferred(st);
+		}
+	}
+	UNLOCK_TCPIP_CORE();
+	return nif ? 0 : -ENODEV;
+}
+
+/* ifconfig IF up|down|dhcp|A.B.C.D/N [GW]|ADDR6/N (see the help line). */
+static int ifconfig_set(int argc, char **argv)
+{
+	struct netcfg c = { 0 };
+	struct netcfg_if f;
+	struct netif *nif;
+	const char *what = argv[2];
+	char key[48];
+	bool v6 = strchr(what, ':') != NULL;
+	int rc = 0;
+
+	if (strcmp(what, "up") && strcmp(what, "down") && strcmp(what, "dhcp")) {
+		/* The address options' own parser: strict, all or nothing. */
+		snprintf(key, sizeof(key), "net.%s.%s", argv[1], v6 ? "ip6" : "ip");
+		if (netcfg_set(&c, key, what) < 0 || (argc > 3 &&
+		    (v6 || netcfg_set(&c, "net.x.gw", argv[3]) < 0)) || argc > 4) {
+			kprintf("ifconfig: want A.B.C.D/N [GATEWAY] or ADDR6/N, not %s\n",
+				what);
+			return -EINVAL;
+		}
+		netcfg_if_get(&c, argv[1], &f);
+		if ((v6 ? f.v6 : f.v4) != NETCFG_STATIC) {
+			kprintf("ifconfig: want an address, not %s\n", what);
+			return -EINVAL;
+		}
+	} else if (argc > 3) {
+		kprintf("ifconfig: %s takes nothing after it\n", what);
+		return -EINVAL;
+	}
+	LOCK_TCPIP_CORE();
+	nif = find_if(argv[1]);
+	if (!nif) {
+		rc = -ENODEV;
+	} else if (strcmp(what, "up") == 0) {
+		netif_set_up(nif);
+	} else if (strcmp(what, "down") == 0) {
+		netif_set_down(nif);
+	} else if (strcmp(what, "dhcp") == 0) {
+		rc = dhcp_start(nif) == ERR_OK ? 0 : -ENOMEM;
+	} else if (v6) {
+		ip6_addr_t a;
+		s8_t idx;
+
+		memcpy(&a.addr, f.ip6, 16);
+		ip6_addr_clear_zone(&a);
+		if (netif_add_ip6_address(nif, &a, &idx) != ERR_OK)
+			rc = -ENOSPC;
+	} else {
+		ip4_addr_t ip, mask, gw;
+		struct netcfg_if g;
+
+		netcfg_if_get(&c, "x", &g);
+		IP4_ADDR(&ip, f.ip4[0], f.ip4[1], f.ip4[2], f.ip4[3]);
+		ip4_addr_set_u32(&mask, f.plen4 ? lwip_htonl(~0u << (32 - f.plen4)) : 0);
+		if (g.has_gw4)
+			IP4_ADDR(&gw, g.gw4[0], g.gw4[1], g.gw4[2], g.gw4[3]);
+		else
+			ip4_addr_copy(gw, *netif_ip4_gw(nif));
+		dhcp_release_and_stop(nif);
+		netif_set_addr(nif, &ip, &mask, &gw);
+	}
+	UNLOCK_TCPIP_CORE();
+	if (rc == -ENODEV)
+		kprintf("ifconfig: no interface %s\n", argv[1]);
+	else if (rc == -ENOSPC)
+		kprintf("ifconfig: %s has no room for another IPv6 address\n", argv[1]);
+	return rc;
+}
 
 static int cmd_ifconfig(int argc, char **argv)
 {
@@ -55,8 +176,11 @@ static int cmd_ifconfig(int argc, char **argv)
 
 	if (!net_ready())
 		return -ENODEV;
+	if (argc > 2)
+		return ifconfig_set(argc, argv);
 	LOCK_TCPIP_CORE();
 	NETIF_FOREACH(nif) {
+		struct netdev *nd;
 		struct ifsnap *s = &snap[n];
 
 		if (n == MAXIF)
@@ -75,6 +199,11 @@ static int cmd_ifconfig(int argc, char **argv)
 			ip6_addr_copy(s->ip6[i], *netif_ip6_addr(nif, i));
 			s->ip6_state[i] = netif_ip6_addr_state(nif, i);
 		}
+		s->dhcp = dhcp_supplied_address(nif);
+		nd = net_vioif_dev(nif, &s->rx_nomem, &s->tx_drop);
+		s->dev = nd != NULL;
+		if (nd)
+			s->st = nd->stats;
 		n++;
 	}
 	UNLOCK_TCPIP_CORE();
@@ -87,9 +216,9 @@ static int cmd_ifconfig(int argc, char **argv)
 		struct ifsnap *s = &snap[i];
 		char a[IP6ADDR_STRLEN_MAX];
 
-		kprintf("%s: %s%s mtu %u\n", s->name,
+		kprintf("%s: %s, link %s, mtu %u\n", s->name,
 			s->flags & NETIF_FLAG_UP ? "up" : "down",
-			s->flags & NETIF_FLAG_LINK_UP ? ", link up" : "", s->mtu);
+			s->flags & NETIF_FLAG_LINK_UP ? "up" : "down", s->mtu);
 		if (s->hwaddr_len == 6)
 			kprintf("    ether %02x:%02x:%02x:%02x:%02x:%02x\n",
 				s->hwaddr[0], s->hwaddr[1], s->hwaddr[2],
@@ -100,15 +229,35 @@ static int cmd_ifconfig(int argc, char **argv)
 			if (!ip4_addr_isany_val(s->gw))
 				kprintf(" gateway %s",
 					ip4addr_ntoa_r(&s->gw, a, sizeof(a)));
-			kprintf("\n");
+			kprintf("%s\n", s->dhcp ? " (DHCP)" : "");
 		}
 		for (int j = 0; j < LWIP_IPV6_NUM_ADDRESSES; j++)
 			if (!ip6_addr_isinvalid(s->ip6_state[j]))
 				kprintf("    inet6 %s (%s)\n",
 					ip6addr_ntoa_r(&s->ip6[j], a, sizeof(a)),
 					ip6_state(s->ip6_state[j]));
+		if (!s->dev)
+			continue;
+		kprintf("    rx %llu packets %llu bytes, dropped %llu; "
+			"tx %llu packets %llu bytes, dropped %llu\n",
+			(unsigned long long)s->st.rx_packets,
+			(unsigned long long)s->st.rx_bytes,
+			(unsigned long long)(s->st.rx_dropped + s->rx_nomem),
+			(unsigned long long)s->st.tx_packets,
+			(unsigned long long)s->st.tx_bytes,
+			(unsigned long long)(s->st.tx_dropped + s->tx_drop));
+		kprintf("    rx runt %llu oversize %llu nomem %llu, csum valid %llu sw %llu; "
+			"tx csum offload %llu sw %llu; link changes %llu\n",
+			(unsigned long long)s->st.rx_runt,
+			(unsigned long long)s->st.rx_oversize,
+			(unsigned long long)(s->st.rx_nomem + s->rx_nomem),
+			(unsigned long long)s->st.rx_csum_valid,
+			(unsigned long long)s->st.rx_csum_sw,
+			(unsigned long long)s->st.tx_csum_offload,
+			(unsigned long long)s->st.tx_csum_sw,
+			(unsigned long long)s->st.link_changes);
 	}
 	return 0;
 }
-SHELL_CMD("ifconfig", "ifconfig [IF] - interfaces, their link and addresses",
-	  cmd_ifconfig);
+SHELL_CMD("ifconfig", "ifconfig [IF [up|down|dhcp|A.B.C.D/N [GW]|ADDR6/N]] - "
+	  "interfaces, their link, addresses and counters; or change one", cmd_ifconfig);

@@ -129,6 +129,20 @@ void net_mem_free(void *p);
 unsigned short net_chksum(const void *data, int len);
 #define LWIP_CHKSUM                     net_chksum
 
+/* --- Routes while a link is down -----------------------------------------
+ * lwIP routes nothing through an interface whose link is down, so a send
+ * on a connection fails with EHOSTUNREACH (after queuing the data) while
+ * the cable is out. These hooks keep such an interface as the route for
+ * its own subnets: frames sent meanwhile are dropped by the device and
+ * TCP resends them once the link is back (net/netif_vioif.c). */
+struct netif;
+struct ip4_addr;
+struct ip6_addr;
+struct netif *net_route4_link_down(const struct ip4_addr *src, const struct ip4_addr *dest);
+struct netif *net_route6_link_down(const struct ip6_addr *src, const struct ip6_addr *dest);
+#define LWIP_HOOK_IP4_ROUTE_SRC(src, dest)  net_route4_link_down((src), (dest))
+#define LWIP_HOOK_IP6_ROUTE(src, dest)      net_route6_link_down((src), (dest))
+
 /* --- Sockets ------------------------------------------------------------------
  * Our own <net/socket.h> is the API for applications: the lwip_ names are
  * not mapped onto the POSIX ones (LWIP_COMPAT_SOCKETS 0), net/socket.c

@@ -202,27 +202,43 @@ static int set_dns(struct netcfg *cfg, const char *value)
 	return 0;
 }
 
+/* net.IF.FIELD: the interface name and the field (".ip", ".gw", ".ip6").
+ * @return 0, -ENOENT (not such a key), -EINVAL (a bad interface name). */
+static int split_key(const char *key, const char **ifn, size_t *n,
+		     const char **dot)
+{
+	if (strncmp(key, "net.", 4) != 0)
+		return -ENOENT;
+	*ifn = key + 4;
+	*dot = strchr(*ifn, '.');
+	if (!*dot)
+		return -ENOENT;
+	*n = (size_t)(*dot - *ifn);
+	if (strcmp(*dot, ".ip") != 0 && strcmp(*dot, ".gw") != 0 &&
+	    strcmp(*dot, ".ip6") != 0)
+		return -ENOENT;
+	return valid_ifname(*ifn, *n) ? 0 : -EINVAL;
+}
+
+bool netcfg_key_known(const char *key)
+{
+	const char *ifn, *dot;
+	size_t n;
+
+	return strcmp(key, "net.dns") == 0 || split_key(key, &ifn, &n, &dot) == 0;
+}
+
 int netcfg_set(struct netcfg *cfg, const char *key, const char *value)
 {
 	const char *ifn, *dot;
 	struct netcfg_if tmp, *f = NULL;
 	size_t n;
-	int i;
+	int i, rc;
 
-	if (strncmp(key, "net.", 4) != 0)
-		return -ENOENT;
 	if (strcmp(key, "net.dns") == 0)
 		return set_dns(cfg, value);
-	ifn = key + 4;
-	dot = strchr(ifn, '.');
-	if (!dot)
-		return -ENOENT;
-	n = (size_t)(dot - ifn);
-	if (strcmp(dot, ".ip") != 0 && strcmp(dot, ".gw") != 0 &&
-	    strcmp(dot, ".ip6") != 0)
-		return -ENOENT;
-	if (!valid_ifname(ifn, n))
-		return -EINVAL;
+	if ((rc = split_key(key, &ifn, &n, &dot)) < 0)
+		return rc;
 
 	for (i = 0; i < cfg->nifs; i++)
 		if (strlen(cfg->ifs[i].name) == n &&
@@ -277,4 +293,42 @@ void netcfg_if_get(const struct netcfg *cfg, const char *name,
 			return;
 		}
 	if_defaults(out, name, n);
+}
+
+int netcfg_set_first(struct netcfg *cfg, const char *key,
+		     const char *const *vals, int n, unsigned *bad)
+{
+	*bad = 0;
+	for (int i = 0; i < n; i++) {
+		if (!vals[i])
+			continue;
+		if (netcfg_set(cfg, key, vals[i]) == 0)
+			return i;
+		*bad |= 1u << i;
+	}
+	return -ENOENT;
+}
+
+int netcfg_store_key(const char *key, char *buf, size_t len)
+{
+	size_t n = strlen(key);
+
+	if (!netcfg_key_known(key))
+		return -ENOENT;
+	/* "opt/" and the key with its dots as slashes: "opt/net/a/b" */
+	if (n + 5 > len)
+		return -ENAMETOOLONG;
+	memcpy(buf, "opt/", 4);
+	for (size_t i = 0; i <= n; i++)
+		buf[4 + i] = key[i] == '.' ? '/' : key[i];
+	return 0;
+}
+
+void netcfg_trim(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' ||
+		     s[n - 1] == '\r'))
+		s[--n] = '\0';
 }

@@ -50,6 +50,22 @@ int netcfg_set(struct netcfg *cfg, const char *key, const char *value);
 void netcfg_if_get(const struct netcfg *cfg, const char *name,
 		   struct netcfg_if *out);
 
+/* Is key one of the keys above (with a well-formed interface name)? */
+bool netcfg_key_known(const char *key);
+/* Apply the first well-formed value of key among n sources, given in order
+ * of precedence (vals[i] NULL: source i has none). A malformed value sets
+ * bit i in *bad and the next source is tried. @return the index of the
+ * source applied, or -ENOENT when none had a good value. */
+int netcfg_set_first(struct netcfg *cfg, const char *key,
+		     const char *const *vals, int n, unsigned *bad);
+/* The hypervisor store's name for key: "net.vioif0.ip" is
+ * "opt/net/vioif0/ip", "net.dns" is "opt/net/dns" (fw_cfg's "opt/" item
+ * names). @return 0, -ENOENT (not a network key), -ENAMETOOLONG. */
+int netcfg_store_key(const char *key, char *buf, size_t len);
+/* Cut the blanks and line ends a value read from a file ends with (fw_cfg
+ * items made with file=), in place. */
+void netcfg_trim(char *s);
+
 /* Dotted-quad IPv4, exactly four decimal parts of 0..255 without leading
  * zeros. @return 0 or -EINVAL. */
 int netcfg_parse_ip4(const char *s, uint8_t out[4]);

@@ -23,14 +23,20 @@
  * burst of 64 received segments then costs one or a few ACKs, not 32
  * frames and device notifications.
  *
- * Built only once <drivers/netdev.h> is in the tree (it comes with the
- * virtio-net driver). */
-#if __has_include(<drivers/netdev.h>)
+ * Configuration, per key, from the first source that has a well-formed
+ * value: the command line, then the hypervisor's key-value store (fw_cfg
+ * items opt/net/IF/ip, ...; pvbus), then the default (DHCP, SLAAC). Which
+ * one won is logged; a malformed value is warned about and passed over.
+ * Resolvers given that way (net.dns) also win over DHCP's: lwIP's DHCP
+ * client hands its resolvers to net_dhcp_dns_setserver (the Makefile
+ * renames its dns_setserver call), which drops them then. */
 #include <drivers/netdev.h>
+#include <drivers/pvbus.h>
 #include <kern/cmdline.h>
 #include <kern/errno.h>
 #include <kern/printk.h>
 #include <kern/sched.h>
+#include <net/net.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,16 +51,10 @@
 #include "netif_vioif.h"
 #include "netpriv.h"
 
-/* The options apply to every interface of that name. */
-CMDLINE_OPT(net_attach, "net.attach",
-	    "interfaces the stack takes: all (default), none, or a list (vioif0,vioif1)");
-CMDLINE_OPT(net_dns, "net.dns", "resolvers: ADDR[,ADDR] (IPv4 or IPv6)");
-CMDLINE_OPT(net_v0_ip, "net.vioif0.ip", "vioif0 IPv4: A.B.C.D/N, dhcp (default) or off");
-CMDLINE_OPT(net_v0_gw, "net.vioif0.gw", "vioif0 IPv4 gateway");
-CMDLINE_OPT(net_v0_ip6, "net.vioif0.ip6", "vioif0 IPv6: ADDR/N, auto (SLAAC, default) or off");
-CMDLINE_OPT(net_v1_ip, "net.vioif1.ip", "vioif1 IPv4");
-CMDLINE_OPT(net_v1_gw, "net.vioif1.gw", "vioif1 IPv4 gateway");
-CMDLINE_OPT(net_v1_ip6, "net.vioif1.ip6", "vioif1 IPv6");
+/* Every net.<key>; net_vioif_start warns about the ones not known. */
+CMDLINE_OPT(net_opts, "net.*",
+	    "net.dns=ADDR[,ADDR]; net.attach=all|none|IF[,IF]; net.IF.ip=A.B.C.D/N|dhcp|off, net.IF.gw=A.B.C.D, "
+	    "net.IF.ip6=ADDR/N|auto|off (IF: vioif0, ...); also fw_cfg opt/net/IF/ip, ...");
 
 #define VIF_ACK_COALESCE 16     /* ACKs one held ACK may stand for */
 
@@ -228,6 +228,50 @@ static void vif_link_changed(struct netdev *nd, void *ctx, bool up)
 	pr_info("net: %s link %s\n", nd->name, up ? "up" : "down");
 }
 
+/* --- Routes while the link is down (the hooks in lwipopts.h) ------------------ */
+static bool vif_link_down(const struct netif *nif)
+{
+	return nif->linkoutput == vif_linkoutput && netif_is_up(nif) &&
+	       !netif_is_link_up(nif);
+}
+
+/* Only when lwIP found no interface (src NULL: ip4_route's last resort):
+ * the interface whose subnet holds dest, or the default one with a
+ * gateway, if its link is down. */
+struct netif *net_route4_link_down(const ip4_addr_t *src, const ip4_addr_t *dest)
+{
+	struct netif *nif;
+
+	if (src)
+		return NULL;
+	NETIF_FOREACH(nif) {
+		if (!vif_link_down(nif) || ip4_addr_isany_val(*netif_ip4_addr(nif)))
+			continue;
+		if (ip4_addr_netcmp(dest, netif_ip4_addr(nif), netif_ip4_netmask(nif)) ||
+		    (nif == netif_default && !ip4_addr_isany_val(*netif_ip4_gw(nif))))
+			return nif;
+	}
+	return NULL;
+}
+
+/* lwIP asks first, for an unzoned destination: an interface with its link
+ * down that has a valid address in dest's /64 (one with its link up is
+ * lwIP's own business). */
+struct netif *net_route6_link_down(const ip6_addr_t *src, const ip6_addr_t *dest)
+{
+	struct netif *nif;
+
+	NETIF_FOREACH(nif) {
+		if (!vif_link_down(nif))
+			continue;
+		for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++)
+			if (ip6_addr_isvalid(netif_ip6_addr_state(nif, i)) &&
+			    ip6_addr_netcmp(dest, netif_ip6_addr(nif, i)))
+				return nif;
+	}
+	return NULL;
+}
+
 /* --- Set-up ---------------------------------------------------------------------- */
 static err_t vif_netif_init(struct netif *netif)
 {
@@ -249,21 +293,62 @@ static err_t vif_netif_init(struct netif *netif)
 	return ERR_OK;
 }
 
-/* The command line's net.* options (later: the hypervisor's store too). */
+/* The settings in force, from every source (net_vioif_start, vif_added). */
 static struct netcfg cfg;
+static const char *dns_src;     /* where cfg.dns came from, or NULL */
 
-static void cfg_load(const char *ifname)
+/* Sources of a key, in order of precedence. */
+enum { SRC_CMDLINE, SRC_STORE, NSRC };
+
+/* Apply key from the first source with a well-formed value and say which
+ * won. @return that source's name, or NULL when neither had one. */
+static const char *cfg_key(const char *key)
 {
-	static const char *const keys[] = { "ip", "gw", "ip6" };
-	char key[64];
-	const char *val;
+	static char sval[128];
+	char skey[64], src[NSRC][96];
+	const char *vals[NSRC] = { cmdline_get(key), NULL };
+	unsigned bad;
+	int rc;
 
-	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
-		snprintf(key, sizeof(key), "net.%s.%s", ifname, keys[i]);
-		val = cmdline_get(key);
-		if (val && netcfg_set(&cfg, key, val) < 0)
-			pr_warn("net: %s=%s is malformed, ignored\n", key, val);
+	snprintf(src[SRC_CMDLINE], sizeof(src[0]), "the command line");
+	if (netcfg_store_key(key, skey, sizeof(skey)) == 0) {
+		snprintf(src[SRC_STORE], sizeof(src[0]), "the hypervisor store (%s)", skey);
+		rc = pvbus_kv_read(NULL, skey, sval, sizeof(sval));
+		if (rc >= 0) {
+			netcfg_trim(sval);
+			vals[SRC_STORE] = sval;
+		} else if (rc == -ERANGE) {
+			pr_warn("net: %s in the hypervisor store is too long, ignored\n", skey);
+		}
 	}
+	rc = netcfg_set_first(&cfg, key, vals, NSRC, &bad);
+	for (int i = 0; i < NSRC; i++)
+		if (bad & (1u << i))
+			pr_warn("net: %s=%s from %s is malformed, ignored\n", key,
+				vals[i], src[i]);
+	if (rc < 0)
+		return NULL;
+	pr_info("net: %s=%s from %s\n", key, vals[rc], src[rc]);
+	for (int i = rc + 1; i < NSRC; i++)
+		if (vals[i] && !(bad & (1u << i)))
+			pr_info("net: %s=%s from %s not used\n", key, vals[i], src[i]);
+	return rc == SRC_CMDLINE ? "the command line" : "the hypervisor store";
+}
+
+struct if_src {
+	const char *v4, *gw, *v6;
+};
+
+static void cfg_load(const char *ifname, struct if_src *s)
+{
+	char key[64];
+
+	snprintf(key, sizeof(key), "net.%s.ip", ifname);
+	s->v4 = cfg_key(key);
+	snprintf(key, sizeof(key), "net.%s.gw", ifname);
+	s->gw = cfg_key(key);
+	snprintf(key, sizeof(key), "net.%s.ip6", ifname);
+	s->v6 = cfg_key(key);
 }
 
 static void ip4_from(ip4_addr_t *a, const uint8_t b[4])
@@ -271,7 +356,8 @@ static void ip4_from(ip4_addr_t *a, const uint8_t b[4])
 	IP4_ADDR(a, b[0], b[1], b[2], b[3]);
 }
 
-static void vif_configure(struct vif *v, const struct netcfg_if *f)
+static void vif_configure(struct vif *v, const struct netcfg_if *f,
+			  const struct if_src *src)
 {
 	struct netif *nif = &v->netif;
 	const char *name = v->nd->name;
@@ -285,11 +371,14 @@ static void vif_configure(struct vif *v, const struct netcfg_if *f)
 		if (f->has_gw4)
 			ip4_from(&gw, f->gw4);
 		netif_set_addr(nif, &ip, &mask, &gw);
-		pr_info("net: %s IPv4 %u.%u.%u.%u/%u from the command line\n", name,
-			f->ip4[0], f->ip4[1], f->ip4[2], f->ip4[3], f->plen4);
+		pr_info("net: %s IPv4 %u.%u.%u.%u/%u static, from %s\n", name,
+			f->ip4[0], f->ip4[1], f->ip4[2], f->ip4[3], f->plen4, src->v4);
 	} else if (f->v4 == NETCFG_AUTO) {
 		dhcp_start(nif);
-		pr_info("net: %s IPv4 by DHCP\n", name);
+		pr_info("net: %s IPv4 by DHCP%s%s\n", name,
+			src->v4 ? ", as asked by " : "", src->v4 ? src->v4 : "");
+	} else {
+		pr_info("net: %s IPv4 off, as asked by %s\n", name, src->v4);
 	}
 	if (f->v6 != NETCFG_OFF)
 		netif_create_ip6_linklocal_address(nif, 1);
@@ -301,9 +390,11 @@ static void vif_configure(struct vif *v, const struct netcfg_if *f)
 		if (netif_add_ip6_address(nif, &a, NULL) != ERR_OK)
 			pr_warn("net: %s: no room for its IPv6 address\n", name);
 		else
-			pr_info("net: %s IPv6 static from the command line\n", name);
+			pr_info("net: %s IPv6 static, from %s\n", name, src->v6);
 	} else if (f->v6 == NETCFG_AUTO) {
 		netif_set_ip6_autoconfig_enabled(nif, 1);
+	} else {
+		pr_info("net: %s IPv6 off, as asked by %s\n", name, src->v6);
 	}
 }
 
@@ -327,10 +418,35 @@ static bool vif_wanted(const char *name)
 	return false;
 }
 
+/* A lease, or its loss, in the log (tcpip thread, core lock held: the
+ * one line is short). */
+static void vif_status(struct netif *nif, netif_nsc_reason_t reason,
+		       const netif_ext_callback_args_t *args)
+{
+	char name[NETDEV_NAME_LEN], a[IP4ADDR_STRLEN_MAX], m[IP4ADDR_STRLEN_MAX],
+	     g[IP4ADDR_STRLEN_MAX];
+
+	if (!(reason & LWIP_NSC_IPV4_ADDRESS_CHANGED) ||
+	    !net_vioif_name(nif, name, sizeof(name)) || !netif_dhcp_data(nif))
+		return;
+	if (ip4_addr_isany_val(*netif_ip4_addr(nif))) {
+		pr_info("net: %s DHCP lease lost\n", name);
+		return;
+	}
+	if (dhcp_supplied_address(nif))
+		pr_info("net: %s DHCP lease %s netmask %s gateway %s\n", name,
+		ip4addr_ntoa_r(netif_ip4_addr(nif), a, sizeof(a)),
+		ip4addr_ntoa_r(netif_ip4_netmask(nif), m, sizeof(m)),
+		ip4addr_ntoa_r(netif_ip4_gw(nif), g, sizeof(g)));
+}
+
+static void dns_load(void);
+
 static void vif_added(struct netdev *nd, void *unused)
 {
 	struct netdev_client cl = { .rx = vif_rx, .link_changed = vif_link_changed };
 	struct netcfg_if f;
+	struct if_src src;
 	struct vif *v;
 
 	if (!vif_wanted(nd->name)) {
@@ -343,7 +459,8 @@ static void vif_added(struct netdev *nd, void *unused)
 		return;
 	}
 	v->nd = nd;
-	cfg_load(nd->name);
+	dns_load();
+	cfg_load(nd->name, &src);
 	netcfg_if_get(&cfg, nd->name, &f);
 
 	LOCK_TCPIP_CORE();
@@ -359,7 +476,7 @@ static void vif_added(struct netdev *nd, void *unused)
 	if (nd->link_up)
 		netif_set_link_up(&v->netif);
 	netif_set_up(&v->netif);
-	vif_configure(v, &f);
+	vif_configure(v, &f, &src);
 	UNLOCK_TCPIP_CORE();
 
 	v->next = vifs;
@@ -377,46 +494,126 @@ bool net_vioif_name(const struct netif *nif, char *buf, size_t size)
 	return true;
 }
 
-/* After net_init: the resolvers, then every device, now and later. */
+int net_vioif_release(const char *name)
+{
+	struct netif *nif;
+	struct vif *v = NULL;
+
+	if (!net_ready())
+		return -ENOENT;
+	LOCK_TCPIP_CORE();
+	NETIF_FOREACH(nif)
+		if (nif->linkoutput == vif_linkoutput &&
+		    strcmp(((struct vif *)nif->state)->nd->name, name) == 0)
+			v = nif->state;
+	if (v) {
+		dhcp_stop(&v->netif);
+		dhcp_cleanup(&v->netif);
+		netif_remove(&v->netif);
+	}
+	UNLOCK_TCPIP_CORE();
+	if (!v)
+		return -ENOENT;
+	netdev_close(v->nd);
+	/* v is not freed: frames already queued for the tcpip thread still
+	 * name its netif. A few hundred bytes, once per device at most. */
+	pr_info("net: %s released by the stack\n", name);
+	return 0;
+}
+
+struct netdev *net_vioif_dev(const struct netif *nif, uint64_t *rx_nomem,
+			     uint64_t *tx_drop)
+{
+	const struct vif *v = nif->state;
+
+	if (nif->linkoutput != vif_linkoutput)
+		return NULL;
+	*rx_nomem = v->rx_nomem;
+	*tx_drop = v->tx_drop;
+	return v->nd;
+}
+
+/* The resolvers, once: at the first interface, when the stores are up
+ * (the buses probe before the drivers register devices). */
+static void dns_load(void)
+{
+	static bool done;
+
+	if (done)
+		return;
+	done = true;
+	dns_src = cfg_key("net.dns");
+	if (!dns_src)
+		return;
+	LOCK_TCPIP_CORE();
+	for (int i = 0; i < cfg.ndns; i++) {
+		ip_addr_t a;
+
+		if (cfg.dns[i].family == 4) {
+			IP_ADDR4(&a, cfg.dns[i].addr[0], cfg.dns[i].addr[1],
+				 cfg.dns[i].addr[2], cfg.dns[i].addr[3]);
+		} else {
+			IP_SET_TYPE_VAL(a, IPADDR_TYPE_V6);
+			memcpy(ip_2_ip6(&a)->addr, cfg.dns[i].addr, 16);
+			ip6_addr_clear_zone(ip_2_ip6(&a));
+		}
+		dns_setserver((u8_t)i, &a);
+	}
+	UNLOCK_TCPIP_CORE();
+}
+
+/* lwIP's DHCP client offers the resolvers of a lease here (core lock
+ * held): they are used unless net.dns gave some. */
+void net_dhcp_dns_setserver(u8_t n, const ip_addr_t *a);
+void net_dhcp_dns_setserver(u8_t n, const ip_addr_t *a)
+{
+	if (!dns_src)
+		dns_setserver(n, a);
+}
+
+const char *net_dns_source(void)
+{
+	return dns_src ? dns_src : "DHCP";
+}
+
+/* Each net.* word of the command line that is not an option we know. */
+static void warn_unknown_options(void)
+{
+	const char *p = cmdline_raw();
+
+	while (p && *p) {
+		char key[64];
+		size_t n = 0;
+		bool quoted = false;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		while (p[n] && p[n] != '=' && p[n] != ' ' && p[n] != '\t' &&
+		       n < sizeof(key) - 1) {
+			key[n] = p[n];
+			n++;
+		}
+		key[n] = '\0';
+		if (strncmp(key, "net.", 4) == 0 && !netcfg_key_known(key) &&
+		    strcmp(key, "net.attach") != 0)
+			pr_warn("net: unknown option %s, ignored (net.dns, net.attach, "
+				"net.IF.ip, net.IF.gw, net.IF.ip6)\n", key);
+		/* To the end of the word; a quoted value may hold blanks. */
+		for (p += n; *p && (quoted || (*p != ' ' && *p != '\t')); p++)
+			if (*p == '"')
+				quoted = !quoted;
+	}
+}
+
+/* After net_init: every device, now and later. */
 void net_vioif_start(void)
 {
-	const char *dns = cmdline_get("net.dns");
+	NETIF_DECLARE_EXT_CALLBACK(status_cb)
 
-	if (dns) {
-		if (netcfg_set(&cfg, "net.dns", dns) < 0)
-			pr_warn("net: net.dns=%s is malformed, ignored\n", dns);
-		LOCK_TCPIP_CORE();
-		for (int i = 0; i < cfg.ndns; i++) {
-			ip_addr_t a;
-
-			if (cfg.dns[i].family == 4)
-				IP_ADDR4(&a, cfg.dns[i].addr[0], cfg.dns[i].addr[1],
-					 cfg.dns[i].addr[2], cfg.dns[i].addr[3]);
-			else {
-				IP_SET_TYPE_VAL(a, IPADDR_TYPE_V6);
-				memcpy(ip_2_ip6(&a)->addr, cfg.dns[i].addr, 16);
-				ip6_addr_clear_zone(ip_2_ip6(&a));
-			}
-			dns_setserver((u8_t)i, &a);
-		}
-		UNLOCK_TCPIP_CORE();
-	}
+	warn_unknown_options();
+	LOCK_TCPIP_CORE();
+	netif_add_ext_callback(&status_cb, vif_status);
+	UNLOCK_TCPIP_CORE();
 	if (netdev_watch(vif_added, NULL) < 0)
 		pr_warn("net: cannot watch for network devices\n");
 }
-#else
-#include "netif_vioif.h"
-
-void net_vioif_start(void)
-{
-}
-
-void net_vioif_idle(void)
-{
-}
-
-bool net_vioif_name(const struct netif *nif, char *buf, size_t size)
-{
-	return false;
-}
-#endif

@@ -30,4 +30,24 @@ struct net_proto_stats {
 };
 int net_proto_stats(const char *proto, struct net_proto_stats *s);
 
+/* Take network device name away from the stack (its interface removed,
+ * the device closed), so that another client may netdev_open it: raw
+ * frames for tests, a bridge. @return 0, or -ENOENT (the stack does not
+ * have it). */
+int net_vioif_release(const char *name);
+
+/* One interface as the stack has it (the kernel's name: "lo0", "vioif0").
+ * Addresses are bytes in network order. */
+#define NET_IF_IP6_MAX 3
+struct net_if_info {
+	bool up, link_up, dhcp;         /* dhcp: the IPv4 address is a lease */
+	unsigned mtu;
+	uint8_t ip4[4], mask4[4], gw4[4];
+	int nip6;                       /* valid IPv6 addresses below */
+	uint8_t ip6[NET_IF_IP6_MAX][16];
+	bool ip6_preferred[NET_IF_IP6_MAX];  /* past duplicate detection */
+};
+/* @return 0, -ENODEV (no such interface or no stack). */
+int net_if_info(const char *name, struct net_if_info *out);
+
 #endif

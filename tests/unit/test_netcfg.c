@@ -189,4 +189,83 @@ UNIT(too_many_interfaces)
 	CHECK_EQ(netcfg_set(&cfg, "net.vioif0.ip", "dhcp"), 0);  /* existing: fine */
 }
 
+UNIT(keys_known)
+{
+	CHECK(netcfg_key_known("net.dns"));
+	CHECK(netcfg_key_known("net.vioif0.ip"));
+	CHECK(netcfg_key_known("net.vioif12.gw"));
+	CHECK(netcfg_key_known("net.vioif0.ip6"));
+	CHECK(!netcfg_key_known("net.vioif0.mtu"));
+	CHECK(!netcfg_key_known("net.VIOIF0.ip"));
+	CHECK(!netcfg_key_known("net..ip"));
+	CHECK(!netcfg_key_known("net.dns.x"));
+	CHECK(!netcfg_key_known("virtio.mode"));
+	CHECK(!netcfg_key_known("net."));
+}
+
+/* Sources in order of precedence: the first good value wins, a malformed
+ * one is reported and passed over. */
+UNIT(set_first)
+{
+	struct netcfg cfg = { 0 };
+	struct netcfg_if f;
+	unsigned bad;
+	const char *both[] = { "10.0.2.20/24", "10.0.2.30/24" };
+	const char *store_only[] = { NULL, "10.0.2.30/24" };
+	const char *bad_cmdline[] = { "10.0.2.300/24", "10.0.2.30/16" };
+	const char *all_bad[] = { "x", "10.0.2.1" };
+	const char *none[] = { NULL, NULL };
+
+	CHECK_EQ(netcfg_set_first(&cfg, "net.vioif0.ip", both, 2, &bad), 0);
+	CHECK_EQ(bad, 0u);
+	netcfg_if_get(&cfg, "vioif0", &f);
+	CHECK(f.v4 == NETCFG_STATIC && f.ip4[3] == 20 && f.plen4 == 24);
+
+	CHECK_EQ(netcfg_set_first(&cfg, "net.vioif1.ip", store_only, 2, &bad), 1);
+	netcfg_if_get(&cfg, "vioif1", &f);
+	CHECK(f.v4 == NETCFG_STATIC && f.ip4[3] == 30);
+
+	CHECK_EQ(netcfg_set_first(&cfg, "net.vioif2.ip", bad_cmdline, 2, &bad), 1);
+	CHECK_EQ(bad, 1u);
+	netcfg_if_get(&cfg, "vioif2", &f);
+	CHECK(f.v4 == NETCFG_STATIC && f.plen4 == 16);
+
+	CHECK_EQ(netcfg_set_first(&cfg, "net.vioif3.ip", all_bad, 2, &bad), -ENOENT);
+	CHECK_EQ(bad, 3u);
+	netcfg_if_get(&cfg, "vioif3", &f);
+	CHECK(f.v4 == NETCFG_AUTO);
+	CHECK_EQ(netcfg_set_first(&cfg, "net.vioif3.ip", none, 2, &bad), -ENOENT);
+	CHECK_EQ(bad, 0u);
+	CHECK_EQ(netcfg_set_first(&cfg, "net.dns", store_only, 2, &bad), -ENOENT);
+	CHECK_EQ(bad, 2u);
+}
+
+UNIT(store_key)
+{
+	char b[32];
+
+	CHECK_EQ(netcfg_store_key("net.vioif0.ip", b, sizeof(b)), 0);
+	CHECK(strcmp(b, "opt/net/vioif0/ip") == 0);
+	CHECK_EQ(netcfg_store_key("net.dns", b, sizeof(b)), 0);
+	CHECK(strcmp(b, "opt/net/dns") == 0);
+	CHECK_EQ(netcfg_store_key("net.vioif0.ip6", b, 18), -ENAMETOOLONG);
+	CHECK_EQ(netcfg_store_key("net.vioif0.ip6", b, 19), 0);
+	CHECK(strcmp(b, "opt/net/vioif0/ip6") == 0);
+	CHECK_EQ(netcfg_store_key("net.vioif0.mac", b, sizeof(b)), -ENOENT);
+}
+
+UNIT(trim)
+{
+	char a[] = "10.0.2.15/24\n", b[] = " x \t\r\n", c[] = "", d[] = "\n\n";
+
+	netcfg_trim(a);
+	netcfg_trim(b);
+	netcfg_trim(c);
+	netcfg_trim(d);
+	CHECK(strcmp(a, "10.0.2.15/24") == 0);
+	CHECK(strcmp(b, " x") == 0);
+	CHECK(strcmp(c, "") == 0);
+	CHECK(strcmp(d, "") == 0);
+}
+
 UNIT_MAIN()
