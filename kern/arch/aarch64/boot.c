@@ -260,6 +260,7 @@ void a64_boot_main(uint64_t dtb, uint64_t entry_el)
 			       rc);
 		report_bad_memory(fdt, &bi);
 		console_from_dt(fdt, &bi);
+		a64_memory_check(fdt, &bi);
 		keep_cmdline(bi.bootargs);
 		boot_info.dtb = dtb;
 	}
