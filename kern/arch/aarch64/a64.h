@@ -52,6 +52,10 @@ int probe_ram32(volatile uint32_t *addr, uint32_t pattern);
  * (memcheck.c). Before mmu_init, on the boot map. */
 struct fdt_boot_info;
 void a64_memory_check(const void *fdt, struct fdt_boot_info *bi);
+/* The same for one region (fdt may be NULL: no device check).
+ * @return the bytes from base to keep. */
+uint64_t a64_memory_check_one(const void *fdt, const struct fdt_boot_info *bi,
+			      uint64_t base, uint64_t size);
 
 /* The console UART (drivers/uart/pl011.c). */
 void pl011_early_init(uint64_t base);

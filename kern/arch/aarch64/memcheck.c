@@ -22,7 +22,8 @@
  *     on keeps what lies before (firmware that overstates a size).
  *     The kernel, the tree, the initrd and reservations are known RAM and
  *     never written.
- * Each dropped or cut region gets one line saying why.
+ * Each dropped or cut region gets one line saying why. The guess boot.c
+ * falls back on without a usable tree is probed the same way.
  *
  * This runs on the boot map (entry.S): 0..1 GiB device memory, 1..4 GiB
  * normal memory; a probe above 4 GiB opens a temporary 1 GiB window there
@@ -63,7 +64,7 @@ static bool known_ram(uint64_t pa, void *ctx)
 	uint64_t dtb = (uintptr_t)mc->fdt & ~(RAMCHECK_PAGE - 1);
 
 	if (in(pa, img, (uintptr_t)__image_end - img) ||
-	    in(pa, dtb, (uintptr_t)mc->fdt + fdt_totalsize(mc->fdt) - dtb))
+	    (mc->fdt && in(pa, dtb, (uintptr_t)mc->fdt + fdt_totalsize(mc->fdt) - dtb)))
 		return true;
 	if (bi->initrd_end > bi->initrd_start &&
 	    in(pa, bi->initrd_start & ~(RAMCHECK_PAGE - 1),
@@ -122,7 +123,7 @@ static uint64_t check_region(const struct memcheck *mc, uint64_t base, uint64_t 
 		       (unsigned long long)base, (unsigned long long)(limit - base));
 		size = limit - base;
 	}
-	if (!holds(base, size, (uintptr_t)__image_start, (uintptr_t)__image_end) &&
+	if (mc->fdt && !holds(base, size, (uintptr_t)__image_start, (uintptr_t)__image_end) &&
 	    !holds(base, size, (uintptr_t)mc->fdt, (uintptr_t)mc->fdt + fdt_totalsize(mc->fdt)) &&
 	    fdt_device_overlap(mc->fdt, base, size, &w) == 1) {
 		if (fdt_get_path(mc->fdt, w.node, path, sizeof(path)) < 0)
@@ -149,6 +150,14 @@ static uint64_t check_region(const struct memcheck *mc, uint64_t base, uint64_t 
 		       (unsigned long long)base, (unsigned long long)size,
 		       (unsigned long long)res.bad_pa, why(res.bad_err));
 	return res.keep;
+}
+
+uint64_t a64_memory_check_one(const void *fdt, const struct fdt_boot_info *bi,
+			      uint64_t base, uint64_t size)
+{
+	struct memcheck mc = { fdt, bi };
+
+	return check_region(&mc, base, size);
 }
 
 void a64_memory_check(const void *fdt, struct fdt_boot_info *bi)
