@@ -130,6 +130,72 @@ int fdt_memory(const void *fdt, struct fdt_mem_range *out, int max)
 	return fdt_memory_checked(fdt, out, max, NULL, 0, NULL);
 }
 
+/* Does [wb, wb + ws) overlap [base, last]? Sizes past 2^64 end there. */
+static bool window_hits(uint64_t wb, uint64_t ws, uint64_t base, uint64_t last)
+{
+	uint64_t wl = ws - 1 > UINT64_MAX - wb ? UINT64_MAX : wb + ws - 1;
+
+	return ws && wb <= last && wl >= base;
+}
+
+static bool is_pci_host(const void *fdt, int node)
+{
+	const char *t = fdt_get_string(fdt, node, "device_type");
+
+	return t && strcmp(t, "pci") == 0;
+}
+
+int fdt_device_overlap(const void *fdt, uint64_t base, uint64_t size,
+		       struct fdt_dev_window *hit)
+{
+	struct fdt_pci_range pr[FDT_DEV_PCI_RANGES];
+	int node, depth = 0, skip = -1, rm, cnt, i;
+	uint64_t last, b, sz;
+
+	if (size == 0)
+		return 0;
+	last = size - 1 > UINT64_MAX - base ? UINT64_MAX : base + size - 1;
+	rm = fdt_find_node(fdt, "/reserved-memory");
+	for (node = fdt_root(fdt); node >= 0; node = fdt_next_node(fdt, node, &depth)) {
+		if (skip >= 0 && depth > skip)
+			continue;       /* inside /reserved-memory */
+		skip = -1;
+		if (node == rm) {
+			skip = depth;
+			continue;
+		}
+		/* Memory nodes whatever their status: RAM, not a device. */
+		const char *t = fdt_get_string(fdt, node, "device_type");
+		if (t && strcmp(t, "memory") == 0)
+			continue;
+		/* Disabled devices too: status says whether the OS may use
+		 * one (DTSpec §2.3.4), not whether its registers decode. A
+		 * reg that does not translate to a CPU address (a CPU's
+		 * MPIDR, a PCI function's config address) is not a window. */
+		cnt = fdt_reg_count(fdt, node);
+		for (i = 0; i < cnt; i++) {
+			if (fdt_reg(fdt, node, i, &b, &sz) || !window_hits(b, sz, base, last))
+				continue;
+			*hit = (struct fdt_dev_window){ .node = node, .base = b, .size = sz };
+			return 1;
+		}
+		if (!is_pci_host(fdt, node))
+			continue;
+		/* A PCI host's windows (PCI Bus Binding §2.2.1.1): its BARs
+		 * are placed there, so no RAM can be. */
+		cnt = MIN(fdt_pci_ranges(fdt, node, pr, FDT_DEV_PCI_RANGES),
+			  FDT_DEV_PCI_RANGES);
+		for (i = 0; i < cnt; i++) {
+			if (!window_hits(pr[i].cpu_addr, pr[i].size, base, last))
+				continue;
+			*hit = (struct fdt_dev_window){ .node = node, .base = pr[i].cpu_addr,
+							.size = pr[i].size, .pci_window = true };
+			return 1;
+		}
+	}
+	return node == -ENOENT ? 0 : node;
+}
+
 int fdt_mem_rsvmap(const void *fdt, struct fdt_mem_range *out, int max)
 {
 	struct fdt_view v;

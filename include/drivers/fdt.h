@@ -315,6 +315,25 @@ int fdt_memory_checked(const void *fdt, struct fdt_mem_range *out, int max,
 /* The same without the record of bad regions. */
 int fdt_memory(const void *fdt, struct fdt_mem_range *out, int max);
 
+/* A device's address window that RAM overlaps (fdt_device_overlap). */
+struct fdt_dev_window {
+	int node;               /* the device, or the PCI host */
+	bool pci_window;        /* a PCI host's ranges window, not a reg */
+	uint64_t base, size;    /* CPU physical */
+};
+/* PCI host windows looked at per host (QEMU's virt has 3). */
+#define FDT_DEV_PCI_RANGES 8
+/* The first device window that overlaps [base, base + size) (an end past
+ * 2^64 counts to 2^64): a "reg" entry, translated to a CPU address, of any
+ * node but memory nodes (device_type "memory", DTSpec §3.4) and
+ * /reserved-memory's children (§3.5, carved out of RAM), disabled nodes
+ * included; or a "ranges" window of a PCI host (device_type "pci").
+ * Untranslatable reg entries are no CPU addresses and are skipped.
+ * @return 1 with *hit filled, 0 when nothing overlaps, or a negative errno
+ * when the tree cannot be walked. */
+int fdt_device_overlap(const void *fdt, uint64_t base, uint64_t size,
+		       struct fdt_dev_window *hit);
+
 /* The header's memory reservation block (DTSpec §5.3).
  * @return the number of entries (may exceed max) or -EBADMSG. */
 int fdt_mem_rsvmap(const void *fdt, struct fdt_mem_range *out, int max);

@@ -11,7 +11,7 @@
  * reads, so the fuzzer steers it freely):
  *   0  fdt_boot_info, the /chosen readers (bootargs, stdout-path, initrd)
  *   1  memory nodes: fdt_memory_checked, fdt_memory, the reservation block,
- *      /reserved-memory, PSCI
+ *      /reserved-memory, PSCI, fdt_device_overlap of each memory region
  *   2  a walk over every node with the cheap readers, and every per-node
  *      reader (paths, properties, string lists, phandles, reg and ranges
  *      translation, PCI windows and INTx, interrupts and interrupt maps)
@@ -71,6 +71,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fz_sink += (uint64_t)fdt_mem_rsvmap(blob, mr, 8);
 			fz_sink += (uint64_t)fdt_reserved_memory(blob, rr, 8);
 			fz_sink += (uint64_t)fdt_psci_method(blob);
+			/* The boot asks this of every memory region: a hit is
+			 * a real window of a real node. */
+			nb = fdt_memory(blob, mr, 8);
+			for (int i = 0; i < MIN(nb, 8); i++) {
+				struct fdt_dev_window w;
+
+				if (fdt_device_overlap(blob, mr[i].base, mr[i].size, &w) == 1 &&
+				    (w.size == 0 || w.node < 0))
+					abort();
+			}
 			break;
 		case 2:
 			walk(blob, pick >> 8);

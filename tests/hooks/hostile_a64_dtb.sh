@@ -20,6 +20,17 @@
 #   wraprsv.dtb      a /memreserve/ entry that wraps past 2^64
 # The last two are refused in part: /chosen (QEMU's bootargs) must still
 # reach the kernel.
+#   mem_*.dtb        GICv3 (as the boot fuzzer's finds, seed 2) with one
+#                    extra memory node ram@... that is not RAM (or not all):
+#                    mem_flash at 0 (QEMU's flash), mem_4g at 0xffffffff
+#                    (nothing from 4 GiB), mem_pciwin at 0xa8_40000000 (in
+#                    the PCI host's 64-bit window), mem_tail 0x47ff0000 of
+#                    0x9d25518a bytes (64 KiB of it RAM), mem_over at
+#                    0x40000000 of 4 GiB (RAM's 128 MiB and nothing), mem_pa
+#                    at 2^44 (past cortex-a57's physical address size),
+#                    mem_2t at 2 TiB (nothing; above the boot map's L1),
+#                    mem_nopci at 0x80_00000000 in a tree without its PCI
+#                    host (QEMU's host bridge is still there: reads all-ones)
 #   ram_256k.dtb, ram_1m.dtb, ram_none.dtb
 #                    /reserved-memory over all of RAM (128 MiB) but its
 #                    first 256 KiB, 1 MiB, or nothing: QEMU loads no guest
@@ -102,8 +113,26 @@ def leave(x):
 out('ram_256k', leave(0x40000))
 out('ram_1m', leave(0x100000))
 out('ram_none', leave(0))
+def ram(base, size, tree=v3):
+    return root_add(tree, '''
+	ram@%x {
+		device_type = "memory";
+		reg = <%#x %#x %#x %#x>;
+	};
+''' % (base, base >> 32, base & 0xffffffff, size >> 32, size & 0xffffffff))
+out('mem_flash', ram(0, 0x8000000))
+out('mem_4g', ram(0xffffffff, 0x8000000))
+out('mem_pciwin', ram(0xa840000000, 0x100000000))
+out('mem_tail', ram(0x47ff0000, 0x9d25518a))
+out('mem_over', ram(0x40000000, 0x100000000))
+out('mem_pa', ram(1 << 44, 0x8000000))
+out('mem_2t', ram(2 << 40, 0x8000000))
+nopci = re.sub(r'\n\tpcie@10000000 \{.*?\n\t\};\n', '\n', v3, count=1, flags=re.S)
+assert nopci != v3 and 'pcie@' not in nopci
+out('mem_nopci', ram(0x8000000000, 0x8000000, nopci))
 out('its_ram', sub(v3, 'reg = <0x00 0x8080000 0x00 0x20000>;', 'reg = <0x00 0x41000000 0x00 0x20000>;'))
 PY
-for n in noanswer gic_void gic_on_dtb gicc_on_kernel redist_ram its_ram fwcfg_ram badmem deep wraprsv ram_256k ram_1m ram_none; do
+for n in noanswer gic_void gic_on_dtb gicc_on_kernel redist_ram its_ram fwcfg_ram badmem deep wraprsv ram_256k ram_1m ram_none \
+	mem_flash mem_4g mem_pciwin mem_tail mem_over mem_pa mem_2t mem_nopci; do
 	dtc -q -I dts -O dtb -o "$T/$n.dtb" "$T/$n.dts"
 done

@@ -634,4 +634,76 @@ UNIT(fdt_poke_qemu_blobs)
 	}
 }
 
+/* ---- fdt_device_overlap: RAM claimed over device space ---- */
+
+/* Which device window (node name, base) overlaps [base, base + size)? */
+static void check_dev(const void *b, uint64_t base, uint64_t size,
+		      const char *name, uint64_t wbase, bool pci)
+{
+	struct fdt_dev_window w = { .node = -1 };
+	int rc = fdt_device_overlap(b, base, size, &w);
+
+	if (!name) {
+		CHECK_EQ(rc, 0);
+		if (rc == 1)
+			printf("#   %#llx+%#llx hits %s\n", (unsigned long long)base,
+			       (unsigned long long)size, name_of(b, w.node));
+		return;
+	}
+	CHECK_EQ(rc, 1);
+	if (rc != 1)
+		return;
+	CHECK_STR(name_of(b, w.node), name);
+	CHECK_EQ(w.base, wbase);
+	CHECK_EQ(w.pci_window, pci);
+}
+
+UNIT(device_overlap_virt)
+{
+	size_t size;
+	uint8_t *b = load_ok("virt-gicv3.dtb", &size);
+
+	if (!b)
+		return;
+	/* The five fuzzer finds' shapes (bootfuzz seed 2). */
+	check_dev(b, 0, 0x8000000, "flash@0", 0, false);
+	check_dev(b, 0x8000000000ULL + 0x2840000000ULL, 1ULL << 32, "pcie@10000000",
+		  0x8000000000ULL, true);
+	check_dev(b, 0xffffffffULL, 0x8000000, NULL, 0, false);
+	check_dev(b, 0x47ff0000ULL, 0x9d25518aULL, NULL, 0, false);
+	/* RAM itself: the memory node is not a device. */
+	check_dev(b, 0x40000000, 0x10000000, NULL, 0, false);
+	/* One byte of a device's registers, from below and above. */
+	check_dev(b, 0x8fff000, 0x1001, "pl011@9000000", 0x9000000, false);
+	check_dev(b, 0x9000fff, 0x1000, "pl011@9000000", 0x9000000, false);
+	check_dev(b, 0x9001000, 0x1000, NULL, 0, false);
+	/* A GIC child's reg (translated through the GIC's ranges). */
+	check_dev(b, 0x8090000, 0x1000, "its@8080000", 0x8080000, false);
+	/* The PCI host's ECAM (reg, above 4 GiB) and its 32-bit window. */
+	check_dev(b, 0x4010000000ULL, 0x1000, "pcie@10000000", 0x4010000000ULL, false);
+	check_dev(b, 0x20000000, 0x1000, "pcie@10000000", 0x10000000, true);
+	/* Nothing decodes there on virt. */
+	check_dev(b, 0xa100000, 0x100000, NULL, 0, false);
+	/* A range to 2^64 (and one past it) reaches the PCI windows. */
+	check_dev(b, 0x100000000000ULL, 0, NULL, 0, false);
+	CHECK_EQ(fdt_device_overlap(b, 0x4020000000ULL, ~0ULL, &(struct fdt_dev_window){ 0 }), 1);
+	free(b);
+}
+
+UNIT(device_overlap_reserved_memory_is_ram)
+{
+	size_t size;
+	uint8_t *b = load_ok("test.dtb", &size);
+
+	if (!b)
+		return;
+	/* /reserved-memory's children and memory nodes (even disabled
+	 * ones) describe RAM, not devices. */
+	check_dev(b, 0x40000000, 0x10000, NULL, 0, false);
+	check_dev(b, 0x41000000, 0x2000, NULL, 0, false);
+	check_dev(b, 0x42000000, 0x1000, NULL, 0, false);
+	check_dev(b, 0x80000000, 0x1000, NULL, 0, false);
+	free(b);
+}
+
 UNIT_MAIN()

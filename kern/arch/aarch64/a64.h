@@ -31,6 +31,32 @@ void a64_trap(struct a64_frame *f, unsigned long kind);
 void mmu_init(const struct memmap *ram);
 void mmu_activate(void);
 
+/* The end of the CPU's physical address space (ID_AA64MMFR0_EL1.PARange,
+ * at most 48 bits): nothing at or past it can be mapped. */
+uint64_t mmu_pa_limit(void);
+/* Before mmu_init, on the boot map (which reaches only the low 4 GiB):
+ * map the 1 GiB around pa as normal memory until mmu_early_unmap, for a
+ * probe of RAM that firmware names there. One window at a time.
+ * @return 0, or -EINVAL past the PA limit, after mmu_init, or while a
+ * window is open. */
+int mmu_early_map(uint64_t pa);
+void mmu_early_unmap(void);
+
+/* Does the word at addr (mapped) keep a pattern written to it, and its
+ * complement (probe.S)? The old value is put back. @return 0; -EIO an
+ * access aborted; -ENODEV a value did not read back. */
+int probe_ram32(volatile uint32_t *addr, uint32_t pattern);
+
+/* Drop or cut the memory regions in bi->mem that are not RAM: past the
+ * PA limit, over a device of the tree, or failing a write/read-back probe
+ * (memcheck.c). Before mmu_init, on the boot map. */
+struct fdt_boot_info;
+void a64_memory_check(const void *fdt, struct fdt_boot_info *bi);
+/* The same for one region (fdt may be NULL: no device check).
+ * @return the bytes from base to keep. */
+uint64_t a64_memory_check_one(const void *fdt, const struct fdt_boot_info *bi,
+			      uint64_t base, uint64_t size);
+
 /* The console UART (drivers/uart/pl011.c). */
 void pl011_early_init(uint64_t base);
 /* Is there a PL011 at base (its PrimeCell ID read through probe_read32)?

@@ -4,7 +4,8 @@
  * map of the low 4 GiB, on the boot stack, IRQs masked) to kmain. The order
  * follows kern/arch/x86_64/boot.c: the console first (so everything after
  * can report), then the device tree (checked before anything else reads
- * it), the memory map from its memory nodes minus every reservation, the
+ * it), the memory map from its memory nodes (each region shown to be RAM
+ * first: memcheck.c) minus every reservation, the
  * page allocator over RAM the boot map reaches, the real page tables, and
  * only then RAM above 4 GiB.
  *
@@ -186,7 +187,10 @@ static void memory_from_dt(const void *fdt, struct fdt_boot_info *bi)
 		pr_err("boot: assuming %llu MiB of RAM at %#llx\n",
 		       (unsigned long long)(GUESS_RAM_SIZE >> 20),
 		       (unsigned long long)VIRT_RAM_BASE);
-		add_ram(VIRT_RAM_BASE, GUESS_RAM_SIZE);
+		/* A guess is no better than firmware: check it too (it
+		 * holds the kernel, so at least that much of it stays). */
+		add_ram(VIRT_RAM_BASE, a64_memory_check_one(fdt, bi, VIRT_RAM_BASE,
+							    GUESS_RAM_SIZE));
 	}
 	for (int i = 0; fdt && i < bi->nmem; i++)
 		add_ram(bi->mem[i].base, bi->mem[i].size);
@@ -260,6 +264,7 @@ void a64_boot_main(uint64_t dtb, uint64_t entry_el)
 			       rc);
 		report_bad_memory(fdt, &bi);
 		console_from_dt(fdt, &bi);
+		a64_memory_check(fdt, &bi);
 		keep_cmdline(bi.bootargs);
 		boot_info.dtb = dtb;
 	}

@@ -146,12 +146,63 @@ static void unmap_page(uint64_t va)
  * descriptor whose output address lies beyond IPS makes every access an
  * address size fault (D8.2.5.1), which no probe can catch: such a window
  * is not mappable at all. */
-static uint64_t pa_limit(void)
+uint64_t mmu_pa_limit(void)
 {
 	static const uint8_t bits[] = { 32, 36, 40, 42, 44, 48 };
 	unsigned r = (unsigned)(read_sysreg(id_aa64mmfr0_el1) & 0xf);
 
 	return 1ULL << bits[r < 5 ? r : 5];
+}
+
+/* A 1 GiB block of normal memory (D8.3.1: bits[1:0] = 01), for the
+ * probe window below. */
+#define BLOCK_RAM       (PTE_VALID | PTE_ATTR(ATTR_NORMAL) | PTE_SH_INNER | \
+			 PTE_AF | PTE_PXN | PTE_UXN)
+#define SZ_1G           (1ULL << 30)
+
+/* The probe window: an L1 table for an L0 slot the boot map leaves empty,
+ * and the entries mmu_early_map set (NULL when none). */
+static uint64_t probe_l1[512] __aligned(4096);
+static uint64_t *probe_l0e, *probe_l1e;
+
+int mmu_early_map(uint64_t pa)
+{
+	uint64_t *l0e = &early_l0[(pa >> 39) & 511], *l1;
+
+	if (root || probe_l1e || pa >= mmu_pa_limit())
+		return -EINVAL;
+	if (*l0e & PTE_VALID) {
+		l1 = (uint64_t *)(uintptr_t)(*l0e & PTE_ADDR);
+	} else {
+		memset(probe_l1, 0, sizeof(probe_l1));
+		__asm__ __volatile__("dsb ishst" ::: "memory");
+		*l0e = (uint64_t)(uintptr_t)probe_l1 | PTE_VALID | PTE_TABLE;
+		probe_l0e = l0e;
+		l1 = probe_l1;
+	}
+	probe_l1e = &l1[(pa >> 30) & 511];
+	if (*probe_l1e & PTE_VALID) {
+		/* The boot map's own (the low 4 GiB): leave it alone. */
+		probe_l1e = NULL;
+		return 0;
+	}
+	*probe_l1e = ALIGN_DOWN(pa, SZ_1G) | BLOCK_RAM;
+	tables_sync();
+	return 0;
+}
+
+void mmu_early_unmap(void)
+{
+	if (probe_l1e)
+		*probe_l1e = 0;
+	if (probe_l0e)
+		*probe_l0e = 0;
+	probe_l1e = probe_l0e = NULL;
+	/* Valid to invalid: the old translation may be in the TLB. */
+	__asm__ __volatile__("dsb ishst\n\t"
+			     "tlbi vmalle1\n\t"
+			     "dsb nsh\n\t"
+			     "isb" ::: "memory");
 }
 
 void mmu_init(const struct memmap *ram)
@@ -164,9 +215,9 @@ void mmu_init(const struct memmap *ram)
 		const struct mem_range *r = &ram->r[i];
 		if (r->type != MEM_USABLE)
 			continue;
-		if (r->base >= pa_limit() || r->size > pa_limit() - r->base) {
+		if (r->base >= mmu_pa_limit() || r->size > mmu_pa_limit() - r->base) {
 			pr_warn("mmu: RAM at %#llx past the CPU's %d-bit physical address space, not mapped\n",
-				(unsigned long long)r->base, __builtin_ctzll(pa_limit()));
+				(unsigned long long)r->base, __builtin_ctzll(mmu_pa_limit()));
 			continue;
 		}
 		if (map_range(r->base, r->size, PAGE_RAM))
@@ -216,7 +267,7 @@ void mmu_activate(void)
 
 void *vm_map_mmio(uint64_t pa, uint64_t size)
 {
-	uint64_t limit = pa_limit();
+	uint64_t limit = mmu_pa_limit();
 
 	if (!size || pa >= limit || size > limit - pa)
 		return NULL;

@@ -15,8 +15,12 @@
  *
  * An external abort that the system reports asynchronously (an SError,
  * ARM ARM D1.3.5) cannot be tied to an instruction and is not caught.
+ *
+ * probe_ram32 (a64.h) asks the same of memory that firmware calls RAM:
+ * each of its accesses is in the table too.
  */
 #define EIO 5       /* <kern/errno.h> */
+#define ENODEV 19
 
 	.text
 	.balign	4
@@ -34,6 +38,40 @@ probe_read32:
 	ret
 	.size	probe_read32, . - probe_read32
 
+	.globl	probe_ram32
+	.type	probe_ram32, %function
+/* int probe_ram32(volatile uint32_t *addr (x0), uint32_t pattern (w1)):
+ * is there memory at addr that keeps what is written? Writes pattern,
+ * then its complement, reading each back, and puts the old value back.
+ * Between a write and its read the line is cleaned and invalidated to the
+ * point of coherency (DC CIVAC, ARM ARM C5.3.12), so that the read comes
+ * from memory, not from a cache that would return any value written.
+ * @return 0; -EIO an access aborted (synchronously); -ENODEV a value did
+ * not read back (flash, a bus that ignores writes and reads all-ones). */
+probe_ram32:
+3:	ldr	w2, [x0]
+4:	str	w1, [x0]
+5:	dc	civac, x0
+	dsb	sy
+6:	ldr	w3, [x0]
+	mvn	w4, w1
+7:	str	w4, [x0]
+8:	dc	civac, x0
+	dsb	sy
+9:	ldr	w5, [x0]
+10:	str	w2, [x0]
+11:	dc	civac, x0
+	dsb	sy
+	cmp	w3, w1
+	ccmp	w5, w4, #0, eq
+	mov	w0, #0
+	mov	w6, #-ENODEV
+	csel	w0, w0, w6, eq
+	ret
+12:	mov	w0, #-EIO
+	ret
+	.size	probe_ram32, . - probe_ram32
+
 	/* { faulting instruction, fix-up } pairs, 16 bytes each. */
 	.section .rodata
 	.balign	8
@@ -41,6 +79,15 @@ probe_read32:
 	.globl	a64_extable_end
 a64_extable:
 	.quad	1b, 2b
+	.quad	3b, 12b
+	.quad	4b, 12b
+	.quad	5b, 12b
+	.quad	6b, 12b
+	.quad	7b, 12b
+	.quad	8b, 12b
+	.quad	9b, 12b
+	.quad	10b, 12b
+	.quad	11b, 12b
 a64_extable_end:
 
 	.section .note.GNU-stack, "", @progbits
