@@ -27,7 +27,7 @@ void net_ifname(const struct netif *nif, char *buf, size_t size)
 			 nif->num);
 }
 
-static const char *ip6_state(u8_t s)
+const char *net_ip6_state_name(uint8_t s)
 {
 	if (ip6_addr_istentative(s))
 		return "tentative";
@@ -235,7 +235,7 @@ static int cmd_ifconfig(int argc, char **argv)
 			if (!ip6_addr_isinvalid(s->ip6_state[j]))
 				kprintf("    inet6 %s (%s)\n",
 					ip6addr_ntoa_r(&s->ip6[j], a, sizeof(a)),
-					ip6_state(s->ip6_state[j]));
+					net_ip6_state_name(s->ip6_state[j]));
 		if (!s->dev)
 			continue;
 		kprintf("    rx %llu packets %llu bytes, dropped %llu; "

@@ -19,17 +19,6 @@ struct snap {
 	u8_t ip6_state[LWIP_IPV6_NUM_ADDRESSES];
 };
 
-static const char *ip6_state(u8_t s)
-{
-	if (ip6_addr_istentative(s))
-		return "tentative";
-	if (ip6_addr_isduplicated(s))
-		return "duplicated";
-	if (ip6_addr_ispreferred(s))
-		return "preferred";
-	return "valid";
-}
-
 int net_ifinfo(struct net_ifinfo *out, int max)
 {
 	enum { MAXIF = 8 };
@@ -87,7 +76,7 @@ int net_ifinfo(struct net_ifinfo *out, int max)
 				continue;
 			ip6addr_ntoa_r(&s->ip6[j], o->ip6[k], sizeof(o->ip6[k]));
 			snprintf(o->ip6_state[k], sizeof(o->ip6_state[k]), "%s",
-				 ip6_state(s->ip6_state[j]));
+				 net_ip6_state_name(s->ip6_state[j]));
 			k++;
 		}
 	}

@@ -18,4 +18,8 @@ struct netif;
 /* The kernel's name of an interface ("lo0", "vioif0"; net/ifconfig.c). */
 void net_ifname(const struct netif *nif, char *buf, size_t size);
 
+/* An IPv6 address state as ifconfig and the status page name it
+ * (net/ifconfig.c). */
+const char *net_ip6_state_name(uint8_t state);
+
 #endif
