@@ -98,9 +98,13 @@ TEST(boot_aarch64_dtb)
 {
 	const void *fdt = (const void *)(uintptr_t)boot_info.dtb;
 
-	T_CHECK(fdt != NULL);
-	if (!fdt)
+	/* A boot loader that passed none, or a blob the kernel refused
+	 * (the boot log says why; the a64_dtb_* and bootfuzz cases check
+	 * those messages): nothing here to check. */
+	if (!fdt) {
+		test_skip("no usable device tree");
 		return;
+	}
 	T_EQ(fdt_check(fdt, fdt_totalsize(fdt)), 0);
 	/* The blob is reserved, so the page allocator never hands it out. */
 	const struct mem_range *r = memmap_lookup(&memmap_boot, boot_info.dtb);
@@ -152,8 +156,23 @@ TEST(boot_aarch64_psci)
 	test_diag("PSCI %d.%d", v >> 16, v & 0xffff);
 }
 
+/* The GIC cases need a GIC in use. A device tree without a usable one
+ * (none, malformed, or its set-up failed: the boot log says which) leaves
+ * the kernel running with polled timers and devices; these cases then
+ * have nothing to check. The a64_* case table checks that the GIC comes
+ * up on QEMU's own trees, so a probe that broke cannot hide here. */
+static bool need_gic(void)
+{
+	if (gic_version())
+		return true;
+	test_skip("no interrupt controller in use");
+	return false;
+}
+
 TEST(irq_gic_sgi)
 {
+	if (!need_gic())
+		return;
 	T_CHECK(gic_version() == 2 || gic_version() == 3);
 	int v = gic_attach_sgi(5, count_handler, (void *)&hits);
 
@@ -189,6 +208,8 @@ TEST(irq_gic_lines)
 	int gic = -1;
 	uint64_t pa, size;
 
+	if (!need_gic())
+		return;
 	T_CHECK(fdt != NULL);
 	if (!fdt)
 		return;
@@ -239,6 +260,8 @@ TEST(irq_gic_lines)
 /* The highest SPI nobody uses, set pending from software. */
 TEST(irq_gic_spi_pending)
 {
+	if (!need_gic())
+		return;
 	unsigned line = gic_num_lines() - 1;
 	int v = irq_attach_line(line, false, false, count_handler, NULL);
 
@@ -261,6 +284,8 @@ TEST(irq_gic_spi_pending)
 
 TEST(irq_gic_bad_lines)
 {
+	if (!need_gic())
+		return;
 	T_EQ(irq_attach_line(0, false, false, count_handler, NULL), -EINVAL);   /* SGI */
 	T_EQ(irq_attach_line(15, false, false, count_handler, NULL), -EINVAL);
 	T_EQ(irq_attach_line(gic_num_lines(), false, false, count_handler, NULL), -EINVAL);
@@ -291,6 +316,8 @@ TEST(irq_gic_dt_specifiers)
 	struct fdt_irq spec;
 	bool level = false, low = true;
 
+	if (!need_gic())
+		return;
 	T_CHECK(node >= 0);
 	if (node < 0)
 		return;

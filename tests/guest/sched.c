@@ -243,6 +243,7 @@ TEST(sched_waitq_timeout)
 	t0 = time_ns();
 	thread_sleep_ns(20 * MS);
 	check_elapsed(t0, 20 * MS);
+	timer_cancel(&tm);      /* fired, unless the sleep failed: never leave it listed */
 }
 
 /* --- mutex and semaphore ---------------------------------------------- */
@@ -339,6 +340,7 @@ TEST(sched_sem_timeout)
 	timer_arm(&tm, time_ns() + 2 * MS);
 	sem_down(&s);                           /* forever, woken by irq */
 	T_EQ(s.count, 0);
+	timer_cancel(&tm);
 }
 
 /* --- many threads, and nothing leaks ---------------------------------- */

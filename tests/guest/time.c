@@ -18,6 +18,18 @@
 
 #define MAXT 200
 
+/* The timer cases need the event device's interrupt. Without one (aarch64
+ * with no usable interrupt controller) timers still run, from the idle
+ * loop only (arch_idle), which these busy-waiting cases never enter: that
+ * is a machine without the feature, not a failure. */
+static bool need_timer_irq(void)
+{
+	if (strcmp(time_event_name(), "none"))
+		return true;
+	test_skip("no timer interrupt (event device \"none\"): timers run from the idle loop only");
+	return false;
+}
+
 static struct timer timers[MAXT];
 static uint64_t fired_at[MAXT];
 static int order[MAXT];
@@ -44,9 +56,13 @@ static bool wait_fired(int n, uint64_t ms)
 	return nfired >= n;
 }
 
+/* Cancel first: a case that failed can leave timers on the list, and
+ * re-initialising a listed timer would cut the list (or, armed again,
+ * link it twice). */
 static void reset(void)
 {
 	for (int i = 0; i < MAXT; i++) {
+		timer_cancel(&timers[i]);
 		timer_init(&timers[i], record, NULL);
 		fired_at[i] = 0;
 		order[i] = -1;
@@ -150,6 +166,8 @@ TEST(time_event_device)
 
 TEST(time_timer_order)
 {
+	if (!need_timer_irq())
+		return;
 	reset();
 	/* Deadlines 1..20 ms out, armed in a scrambled order; interrupts
 	 * off while arming, or a slow guest fires the first before the
@@ -178,6 +196,8 @@ TEST(time_timer_order)
 
 TEST(time_many_timers)
 {
+	if (!need_timer_irq())
+		return;
 	reset();
 	unsigned long f = irq_save();
 	uint64_t now = time_ns(), x = 12345;
@@ -208,6 +228,8 @@ TEST(time_many_timers)
 
 TEST(time_cancel_rearm)
 {
+	if (!need_timer_irq())
+		return;
 	reset();
 	unsigned long f = irq_save();
 	uint64_t now = time_ns();
@@ -244,6 +266,8 @@ TEST(time_cancel_rearm)
 
 TEST(time_past_deadline)
 {
+	if (!need_timer_irq())
+		return;
 	reset();
 	timer_arm(&timers[0], 0);               /* long past */
 	timer_arm(&timers[1], time_ns());
@@ -260,8 +284,12 @@ static void periodic(struct timer *t)
 
 TEST(time_rearm_from_handler)
 {
-	struct timer t;
+	/* Static, and cancelled at the end: a timer left on the list from
+	 * this stack frame would be overwritten by the next case's. */
+	static struct timer t;
 
+	if (!need_timer_irq())
+		return;
 	periodic_runs = 0;
 	timer_init(&t, periodic, NULL);
 	uint64_t start = time_ns();
@@ -275,11 +303,14 @@ TEST(time_rearm_from_handler)
 	T_EQ(periodic_runs, 10);
 	T_CHECK(time_ns() - start >= 10 * NSEC_PER_MSEC);
 	T_CHECK(!t.pending);
+	timer_cancel(&t);
 }
 
 /* With interrupts off no timer may run; they run once enabled. */
 TEST(time_irqs_off)
 {
+	if (!need_timer_irq())
+		return;
 	reset();
 	unsigned long f = irq_save();
 

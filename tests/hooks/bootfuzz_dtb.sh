@@ -8,6 +8,11 @@
 #                  physical address space (cortex-a57: 44 bits), where a
 #                  mapping makes every access an address size fault
 #                  (seed 1, boot 11: a flipped byte in a reg)
+#   nogic.dtb      the same tree without its interrupt controller node:
+#                  the kernel runs with polled timers and devices, and
+#                  test=all must pass or skip (seed 2, boot 118: a
+#                  malformed tree, used for its /chosen only, hung the
+#                  timer cases)
 set -e
 : "${T:?}"
 qemu-system-aarch64 -machine "virt,gic-version=3,dumpdtb=$T/virt3.dtb" \
@@ -27,5 +32,18 @@ s = s[:end] + '''
 	};
 ''' + s[end:]
 open(t + '/highaddr.dts', 'w').write(s)
+s = open(t + '/virt3.dts').read()
+a = s.index('\tintc@')
+depth, i = 0, s.index('{', a)
+while True:
+    if s[i] == '{':
+        depth += 1
+    elif s[i] == '}':
+        depth -= 1
+        if depth == 0:
+            break
+    i += 1
+open(t + '/nogic.dts', 'w').write(s[:a] + s[s.index('\n', i) + 1:])
 PY
+dtc -q -I dts -O dtb -o "$T/nogic.dtb" "$T/nogic.dts"
 dtc -q -I dts -O dtb -o "$T/highaddr.dtb" "$T/highaddr.dts"
