@@ -30,8 +30,11 @@ anything else running. Every wait has a bound. The verdict of the host side
 goes into $T/netwrap.verdict, which `post=tests/hooks/netwrap.py,verdict`
 checks; its log is $T/netwrap.log. The wrapper exits with QEMU's status.
 """
-import hashlib, json, os, random, re, shutil, socket, struct, subprocess
+import hashlib, os, random, re, shutil, socket, struct, subprocess
 import sys, threading, time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from qmp import QMP, QMPError  # noqa: E402  (tests/qmp.py)
 
 T = os.environ.get('T', '.')
 NS_MODES = ('dns', 'l2', 'tap', 'bad')
@@ -68,35 +71,20 @@ class Console:
         raise Fail('no /%s/ on the console in %gs' % (regex, timeout))
 
 
-class Qmp:
+class Qmp(QMP):
+    """tests/qmp.py's client, its errors as this hook's failures."""
+
     def __init__(self, path, timeout=30):
-        end = time.monotonic() + timeout
-        while True:
-            try:
-                self.s = socket.socket(socket.AF_UNIX)
-                self.s.settimeout(10)
-                self.s.connect(path)
-                break
-            except OSError:
-                self.s.close()
-                if time.monotonic() > end:
-                    raise Fail('no QMP socket at %s' % path)
-                time.sleep(0.05)
-        self.f = self.s.makefile('rw')
-        self.f.readline()
-        self.cmd('qmp_capabilities')
+        try:
+            super().__init__(path, timeout)
+        except (OSError, TimeoutError, RuntimeError) as e:
+            raise Fail('QMP at %s: %s' % (path, e))
 
     def cmd(self, _cmd, **args):
-        name = _cmd
-        self.f.write(json.dumps({'execute': name, 'arguments': args}) + '\n')
-        self.f.flush()
-        while True:
-            r = json.loads(self.f.readline())
-            if 'event' in r:
-                continue
-            if 'error' in r:
-                raise Fail('QMP %s: %s' % (name, r['error']))
-            return r['return']
+        try:
+            return super().cmd(_cmd, **args)
+        except (QMPError, OSError, TimeoutError) as e:
+            raise Fail('QMP %s' % e)
 
     def hostfwd_port(self, guest_port):
         """The host port of hostfwd=tcp:127.0.0.1:0-:guest_port."""
