@@ -6,7 +6,7 @@
  *
  * Nothing the device says is trusted: the directory count is bounded by the
  * key space, every entry is checked before use (a truncated directory reads
- * back as zeros, which parse as invalid and are skipped), sizes are checked
+ * back as zeros: the walk ends at the first all-zero entry), sizes are checked
  * against the caller's buffer, and a DMA operation that never completes is
  * abandoned after a bounded poll. */
 #include <arch/barrier.h>
@@ -175,6 +175,16 @@ int fw_cfg_set_xfer(struct fw_cfg *fc, enum fw_cfg_xfer x)
 	return 0;
 }
 
+static bool mem_is_zero(const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		if (b[i])
+			return false;
+	return true;
+}
+
 int fw_cfg_dir_walk(struct fw_cfg *fc,
 		    int (*fn)(const struct fw_cfg_file *f, void *arg), void *arg)
 {
@@ -192,6 +202,13 @@ int fw_cfg_dir_walk(struct fw_cfg *fc,
 	for (uint32_t i = 0; i < count; i++) {
 		if ((err = xfer_read(fc, false, 0, &raw, sizeof(raw))))
 			return err;
+		/* Past an item's end the device reads zeros (fw_cfg.rst,
+		 * Data Register): an all-zero entry is the directory's real
+		 * end when its count overstates it, and nothing a device
+		 * could mean (key 0 is the signature). Stop there instead
+		 * of reading up to 16352 more of them on every lookup. */
+		if (mem_is_zero(&raw, sizeof(raw)))
+			break;
 		if (fw_cfg_dir_parse(&raw, &f))
 			continue;
 		if ((err = fn(&f, arg)))
