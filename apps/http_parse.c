@@ -537,7 +537,7 @@ int http_date_parse(const char *s, size_t n, int64_t *t)
 	struct cur c = { v.p, v.n, false };
 	int64_t y = 0, d = 0, h = 0, mi = 0, sec = 0;
 	int m = 1;
-	const char *comma = memchr(v.p, ',', v.n);
+	const char *comma = v.n ? memchr(v.p, ',', v.n) : NULL;   /* NULL, 0: no date */
 
 	if (comma && comma - v.p == 3) {
 		/* IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT */

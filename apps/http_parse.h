@@ -33,6 +33,7 @@ struct http_request {
 	int version;                   /* 10 or 11 */
 	struct http_str target;        /* as sent */
 	struct http_str path;          /* origin-form path of target, before '?' (still %-encoded) */
+				       /* (or "/" when an absolute-form target has none) */
 	struct http_str host;
 	struct http_str range, if_modified_since, if_none_match, if_range;
 	bool keep_alive;               /* Connection and version say the connection stays */

@@ -209,6 +209,11 @@ bool kvlog_hdr_decode(const uint8_t *buf, struct kvlog_hdr *h)
 
 	if (get64(buf) != KVLOG_HDR_MAGIC || get32(buf + 8) != KVLOG_VERSION)
 		return false;
+	/* Bytes 48..63 are zero in version 1, as a record's padding is: a
+	 * header with them set (even under a good CRC) is not one we wrote. */
+	for (unsigned i = 48; i < KVLOG_HDR_SIZE; i++)
+		if (buf[i])
+			return false;
 	memcpy(tmp, buf, KVLOG_HDR_SIZE);
 	memset(tmp + 12, 0, 4);
 	if (kvlog_crc32c(0, tmp, KVLOG_HDR_SIZE) != get32(buf + 12))

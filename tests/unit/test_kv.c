@@ -231,6 +231,18 @@ UNIT(log_header)
 		CHECK(!kvlog_hdr_decode(buf, &d));
 		buf[i / 8] ^= (uint8_t)(1 << (i % 8));
 	}
+	/* The zero tail set, under a CRC that matches it (found by the
+	 * kvlog fuzzer): not a version 1 header. */
+	kvlog_hdr_encode(&h, buf);
+	buf[50] = 1;
+	memset(buf + 12, 0, 4);
+	uint32_t crc = kvlog_crc32c(0, buf, sizeof(buf));
+
+	memcpy(buf + 12, &crc, 4);
+	CHECK(!kvlog_hdr_decode(buf, &d));
+	buf[50] = 0;
+	kvlog_hdr_encode(&h, buf);
+	CHECK(kvlog_hdr_decode(buf, &d));
 	memset(buf, 0, sizeof(buf));
 	CHECK(!kvlog_hdr_decode(buf, &d));
 }
