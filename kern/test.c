@@ -69,7 +69,7 @@ static bool glob(const char *p, const char *s)
 	return !*p;
 }
 
-static bool selected(const char *spec, const char *name)
+bool test_selected(const char *spec, const char *name)
 {
 	char pat[64];
 	bool crash = strncmp(name, "crash_", 6) == 0;
@@ -93,36 +93,53 @@ static bool selected(const char *spec, const char *name)
 	return false;
 }
 
+void test_tap_plan(int total)
+{
+	kprintf("TAP version 13\n1..%d\n", total);
+}
+
+int test_run_one(int n, const char *name, void (*fn)(void *), void *arg)
+{
+	cur_failed = cur_skipped = 0;
+	fn(arg);
+	if (cur_failed) {
+		kprintf("not ok %d - %s\n", n, name);
+		return TEST_FAIL;
+	}
+	if (cur_skipped) {
+		kprintf("ok %d - %s # SKIP %s\n", n, name, skip_reason);
+		return TEST_SKIP;
+	}
+	kprintf("ok %d - %s\n", n, name);
+	return TEST_PASS;
+}
+
+int test_tap_summary(int pass, int fail, int skip)
+{
+	kprintf("%d passed, %d failed, %d skipped\n", pass, fail, skip);
+	if (fail)
+		return 1;
+	return skip == pass + fail + skip ? 77 : 0;
+}
+
+static void call_case(void *arg)
+{
+	((const struct test_case *)arg)->fn();
+}
+
 int test_run(const char *spec)
 {
-	int total = 0, pass = 0, fail = 0, skip = 0;
+	int total = 0, res[3] = { 0, 0, 0 };
 	for (const struct test_case *c = __testcases_start; c < __testcases_end; c++)
-		total += selected(spec, c->name);
-	kprintf("TAP version 13\n1..%d\n", total);
+		total += test_selected(spec, c->name);
+	test_tap_plan(total);
 	if (!total) {
 		kprintf("# no test matches '%s'\n0 passed, 1 failed\n", spec);
 		return 1;
 	}
 	int n = 0;
-	for (const struct test_case *c = __testcases_start; c < __testcases_end; c++) {
-		if (!selected(spec, c->name))
-			continue;
-		cur_failed = cur_skipped = 0;
-		c->fn();
-		n++;
-		if (cur_failed) {
-			fail++;
-			kprintf("not ok %d - %s\n", n, c->name);
-		} else if (cur_skipped) {
-			skip++;
-			kprintf("ok %d - %s # SKIP %s\n", n, c->name, skip_reason);
-		} else {
-			pass++;
-			kprintf("ok %d - %s\n", n, c->name);
-		}
-	}
-	kprintf("%d passed, %d failed, %d skipped\n", pass, fail, skip);
-	if (fail)
-		return 1;
-	return skip == n ? 77 : 0;
+	for (const struct test_case *c = __testcases_start; c < __testcases_end; c++)
+		if (test_selected(spec, c->name))
+			res[test_run_one(++n, c->name, call_case, (void *)c)]++;
+	return test_tap_summary(res[TEST_PASS], res[TEST_FAIL], res[TEST_SKIP]);
 }
