@@ -359,8 +359,11 @@ static void indirect_request(struct cf_dev *d, int layout, unsigned lead, bool w
 
 	if (!indirect_up(d) || !probe(d, &p, layout))
 		return;
+	/* Direct ones in front: the readable part, or one buffer. */
+	if (lead == ~0u && p.n_out + p.n_in < 2 && !probe(d, &p, 0))
+		return;
 	if (lead == ~0u)
-		lead = p.n_out ? p.n_out : 1;
+		lead = p.n_out && p.n_out < p.n_out + p.n_in ? p.n_out : 1;
 	uint16_t head = cf_chain_indirect(d, p.q, p.seg, p.n_out, p.n_in, lead, wflag);
 	cf_avail(d, p.q, head);
 	cf_kick(d, p.q);

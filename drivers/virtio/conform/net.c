@@ -226,7 +226,10 @@ CONFORM_CHECK(net_nb1, "5.1.6.4.1-num-buffers-one-without-mrg-rxbuf", "without M
 		CF_DIAG("legacy 10-byte header: no num_buffers field");
 		return;
 	}
-	if (f.hdr.num_buffers != 1)
+	if (f.hdr.num_buffers == (CF_CANARY << 8 | CF_CANARY))
+		CF_FAIL("num_buffers %#x without MRG_RXBUF: never written (the buffer's prior "
+			"contents), MUST be 1", f.hdr.num_buffers);
+	else if (f.hdr.num_buffers != 1)
 		CF_FAIL("num_buffers %u without MRG_RXBUF (MUST be 1)", f.hdr.num_buffers);
 }
 
