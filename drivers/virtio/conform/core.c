@@ -28,7 +28,12 @@ CMDLINE_OPT(conform, "conform",
 	    "run the virtio conformance checks matching globs on every device and exit "
 	    "(conform=all, conform=2.7*,4.1*)");
 
+CMDLINE_OPT(conform_timeout, "conform.timeout_ms",
+	    "conformance checks: a request unanswered this long fails its check (default 1000)");
+
 extern const struct cf_check __conform_start[], __conform_end[];
+
+unsigned cf_wait_ms = 1000;
 
 static unsigned transport_bit(const struct virtio_dev *v)
 {
@@ -319,6 +324,7 @@ int conform_run(const char *spec)
 
 	static struct cf_dev devs[16];
 	unsigned ndev = 0;
+	cf_wait_ms = (unsigned)cmdline_get_range("conform.timeout_ms", 10, 600000, 1000);
 	int total = 0, res[3] = { 0, 0, 0 }, n = 0;
 
 	for (struct virtio_dev *v = virtio_devices(); v && ndev < ARRAY_SIZE(devs); v = v->next) {

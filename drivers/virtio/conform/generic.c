@@ -120,7 +120,7 @@ CONFORM_CHECK(reset_quiet, "2.4.1-no-queue-use-after-reset", "a request posted a
 		return;
 	cf_avail(d, p.q, cf_chain(d, p.q, p.seg, p.n_out, p.n_in));
 	cf_kick(d, p.q);
-	cf_delay_ms(50);
+	cf_delay_ms(CF_QUIET_MS);
 	uint16_t idx = READ_ONCE(d->vq[p.q]->used->idx);
 	if (idx)
 		CF_FAIL("the device moved the used index to %u after a reset (MUST NOT touch the "
@@ -145,12 +145,12 @@ CONFORM_CHECK(no_use_early, "2.1.2-no-used-buffer-before-driver-ok", "a request 
 		return;
 	cf_avail(d, p.q, cf_chain(d, p.q, p.seg, p.n_out, p.n_in));
 	cf_kick(d, p.q);
-	cf_delay_ms(50);
+	cf_delay_ms(CF_QUIET_MS);
 	uint16_t idx = READ_ONCE(d->vq[p.q]->used->idx);
 	if (idx)
-		CF_FAIL("status %#x (no DRIVER_OK), yet the device used %u buffer(s) 50 ms after the "
+		CF_FAIL("status %#x (no DRIVER_OK), yet the device used %u buffer(s) %u ms after the "
 			"notification; 2.1.2: MUST NOT consume buffers before DRIVER_OK",
-			d->vdev->ops->get_status(d->vdev), idx);
+			d->vdev->ops->get_status(d->vdev), idx, CF_QUIET_MS);
 	cf_driver_ok(d);
 	cf_kick(d, p.q);
 	if (!idx) {
@@ -445,14 +445,14 @@ CONFORM_CHECK(notify_flags, "2.7.7.2-interrupt-unless-no-interrupt", "without EV
 		return;
 	}
 	/* Either counter may move; settle, then try NO_INTERRUPT. */
-	cf_delay_ms(20);
+	cf_delay_ms(CF_QUIET_MS);
 	WRITE_ONCE(vq->avail->flags, VRING_AVAIL_F_NO_INTERRUPT);
 	if (!probe(d, &p, 0))
 		return;
 	uint32_t c1 = intr_count(d, p.q);
 	if (cf_request(d, p.q, p.seg, p.n_out, p.n_in, &len))
 		return;
-	cf_delay_ms(50);
+	cf_delay_ms(CF_QUIET_MS);
 	uint16_t uf = READ_ONCE(vq->used->flags);
 	if (intr_count(d, p.q) != c1)
 		CF_DIAG("with NO_INTERRUPT the device still interrupted (SHOULD NOT; not failed)");
@@ -486,7 +486,7 @@ CONFORM_CHECK(notify_event, "2.7.7.2-event-idx-used-event", "with EVENT_IDX: the
 	*vring_used_event(vq->avail, vq->num) = 1;
 	if (cf_request(d, p.q, p.seg, p.n_out, p.n_in, &len))
 		return;
-	cf_delay_ms(20);
+	cf_delay_ms(CF_QUIET_MS);
 	uint32_t c1 = intr_count(d, p.q);
 	if (c1)
 		CF_DIAG("an interrupt for the buffer at used idx 0 with used_event 1 (SHOULD NOT; "

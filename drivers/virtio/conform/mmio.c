@@ -172,13 +172,16 @@ CONFORM_CHECK(mmio_notready, "4.2.2.1-no-access-when-not-ready", "a queue given 
 		CF_SKIP("n/a: no probe request for device type %s", d->type);
 		return;
 	}
+	/* 4.2.2.2: stop a queue by writing 0 and reading it back. */
 	wr(d, R(queue_sel), p.q);
 	wr(d, R(queue_ready), 0);
+	uint32_t back = rd(d, R(queue_ready));
 	cf_driver_ok(d);
 	cf_avail(d, p.q, cf_chain(d, p.q, p.seg, p.n_out, p.n_in));
 	cf_kick(d, p.q);
-	cf_delay_ms(50);
+	cf_delay_ms(CF_QUIET_MS);
 	uint16_t idx = READ_ONCE(d->vq[p.q]->used->idx);
 	if (idx)
-		CF_FAIL("QueueReady 0, yet the device used %u buffer(s)", idx);
+		CF_FAIL("QueueReady written 0 (reads back %u), yet the device used %u buffer(s) "
+			"notified after that", back, idx);
 }
