@@ -3,6 +3,7 @@
  * The in-guest test registry. Cases come from TEST() (the .testcases
  * section); test_run picks them by comma-separated globs, runs each in the
  * calling thread and prints TAP (one line per case, diagnostics as "# ").
+ * A pattern "!GLOB" leaves out the cases GLOB picks (test=all,!net*).
  * Cases named crash_* fault on purpose (they test the fault dump): `all` and
  * globs skip them; they run only when a pattern itself starts with "crash_".
  */
@@ -69,28 +70,37 @@ static bool glob(const char *p, const char *s)
 	return !*p;
 }
 
+/* Does one comma-separated pattern (without a leading '!') pick name? */
+static bool pattern_picks(const char *pat, const char *name, bool crash)
+{
+	if (!strcmp(pat, "all"))
+		return !crash;
+	return glob(pat, name) && (!crash || strncmp(pat, "crash_", 6) == 0);
+}
+
 bool test_selected(const char *spec, const char *name)
 {
 	char pat[64];
-	bool crash = strncmp(name, "crash_", 6) == 0;
+	bool crash = strncmp(name, "crash_", 6) == 0, yes = false;
 	while (*spec) {
 		size_t n = strcspn(spec, ",");
 		if (n < sizeof(pat)) {
 			memcpy(pat, spec, n);
 			pat[n] = 0;
-			bool explicit_crash = strncmp(pat, "crash_", 6) == 0;
-			if (!strcmp(pat, "all")) {
-				if (!crash)
-					return true;
-			} else if (glob(pat, name) && (!crash || explicit_crash)) {
-				return true;
+			/* "!GLOB" leaves out what GLOB picks, whatever the
+			 * other patterns say. */
+			if (pat[0] == '!') {
+				if (pattern_picks(pat + 1, name, false))
+					return false;
+			} else if (pattern_picks(pat, name, crash)) {
+				yes = true;
 			}
 		}
 		spec += n;
 		if (*spec == ',')
 			spec++;
 	}
-	return false;
+	return yes;
 }
 
 void test_tap_plan(int total)

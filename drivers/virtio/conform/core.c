@@ -352,6 +352,8 @@ int conform_run(const char *spec)
 				continue;
 			snprintf(name, sizeof(name), "%s:%s %s", devs[i].vdev->name,
 				 devs[i].type, c->name);
+			/* Names the check a VMM that dies in it died in. */
+			kprintf("# conform: %s\n", name);
 			res[test_run_one(++n, name, run_check, &r)]++;
 		}
 	}

@@ -213,6 +213,8 @@ CONFORM_CHECK(pci_cfgcap, "4.1.4.9.1-pci-cfg-access", "a PCI configuration acces
 	pci_cfg_write(p, c.pos + 4, 1, (uint32_t)vp->common.bar);
 	pci_cfg_write(p, c.pos + 8, 4, vp->common.off + CC(num_queues));
 	pci_cfg_write(p, c.pos + 12, 4, 2);
+	CF_DIAG("cap at %#x: bar %d, offset %#x, length 2 (num_queues), then a read of "
+		"pci_cfg_data", c.pos, vp->common.bar, vp->common.off + (unsigned)CC(num_queues));
 	uint16_t via = (uint16_t)pci_cfg_read(p, c.pos + 16, 2);
 	if (via != direct)
 		CF_FAIL("num_queues reads %u through pci_cfg_data, %u directly", via, direct);
