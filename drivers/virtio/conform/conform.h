@@ -30,6 +30,9 @@
 #define CF_MMIO         (CF_MMIO2 | CF_MMIO1)
 #define CF_MODERN       (CF_PCI_MODERN | CF_MMIO2)
 #define CF_ALL          0u
+/* Not a transport: the check may leave the device unusable (it provokes an
+ * error), so it runs after every other check of the device. */
+#define CF_LAST         (1u << 31)
 
 /* Device types, as bits (1 << VIRTIO_ID_x; 0 = every type). */
 #define CF_NET          (1u << VIRTIO_ID_NET)
@@ -69,8 +72,13 @@ extern unsigned cf_wait_ms;
 #define CF_WAIT_MS      cf_wait_ms
 /* How long a check watches for something that must NOT happen (a buffer
  * used too early, an interrupt that should not come): a device that does it
- * later is missed, never a conforming one failed. */
+ * later is missed, never a conforming one failed. cf_quiet_ms stretches it
+ * to four times what the same request takes the device when it is allowed
+ * to answer (rng-random answers when its backend has entropy). */
 #define CF_QUIET_MS     20
+/* Bring the device up, time one probe request, reset. @return the window
+ * to watch in ms (CF_QUIET_MS at least, at most CF_WAIT_MS). */
+unsigned cf_quiet_ms(struct cf_dev *d);
 #define CF_CANARY       0xa5
 
 /* One buffer between canary pages. */
@@ -115,6 +123,9 @@ int cf_start(struct cf_dev *d, uint64_t want);
 /* Set up the queues (created once, given to the device again after every
  * reset, rings cleared). @return 0 or -errno (diagnosed). */
 int cf_queues(struct cf_dev *d);
+/* PCI with MSI-X: map the configuration vector again (a reset unmaps it,
+ * §4.1.5.1.2.1; queue_setup maps only the queues'). In pci.c. */
+void cf_pci_config_vector(struct cf_dev *d);
 /* Set DRIVER_OK. */
 void cf_driver_ok(struct cf_dev *d);
 /* cf_start + cf_queues + cf_driver_ok. @return 0 or -errno (diagnosed). */

@@ -194,6 +194,8 @@ int cf_queues(struct cf_dev *d)
 
 void cf_driver_ok(struct cf_dev *d)
 {
+	if (d->tr & CF_PCI)
+		cf_pci_config_vector(d);
 	struct virtio_dev *v = d->vdev;
 
 	v->ops->set_status(v, v->ops->get_status(v) | VIRTIO_STATUS_DRIVER_OK);
@@ -274,7 +276,7 @@ static void run_check(void *arg)
 		CF_SKIP("n/a: not for device type %s", d->type);
 		return;
 	}
-	if (c->transports && !(c->transports & d->tr)) {
+	if ((c->transports & ~CF_LAST) && !(c->transports & ~CF_LAST & d->tr)) {
 		CF_SKIP("n/a: not for transport %s", d->vdev->transport);
 		return;
 	}
@@ -286,9 +288,13 @@ static void run_check(void *arg)
 }
 
 /* Clause order: section numbers compared as numbers ("2.7.10" after
- * "2.7.8"), then the short name. */
-static int clause_cmp(const char *a, const char *b)
+ * "2.7.8"), then the short name; CF_LAST checks after all others. */
+static int clause_cmp(const struct cf_check *ca, const struct cf_check *cb)
 {
+	const char *a = ca->name, *b = cb->name;
+
+	if ((ca->transports ^ cb->transports) & CF_LAST)
+		return (ca->transports & CF_LAST) ? 1 : -1;
 	while (*a && *b) {
 		if (*a >= '0' && *a <= '9' && *b >= '0' && *b <= '9') {
 			unsigned long x = 0, y = 0;
@@ -315,7 +321,7 @@ int conform_run(const char *spec)
 	for (const struct cf_check *c = __conform_start; c < __conform_end &&
 	     nchk < ARRAY_SIZE(order); c++) {
 		unsigned i = nchk++;
-		while (i && clause_cmp(order[i - 1]->name, c->name) > 0) {
+		while (i && clause_cmp(order[i - 1], c) > 0) {
 			order[i] = order[i - 1];
 			i--;
 		}

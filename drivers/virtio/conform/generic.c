@@ -88,6 +88,23 @@ static bool probe_request(struct cf_dev *d, int layout, struct cf_probe *p)
 	return true;
 }
 
+unsigned cf_quiet_ms(struct cf_dev *d)
+{
+	struct cf_probe p;
+	uint32_t len;
+	unsigned ms = CF_QUIET_MS;
+
+	if (cf_up(d, 0) || !cf_probe_build(d, &p, 0))
+		return ms;
+	uint64_t t0 = time_ns();
+	if (!cf_request(d, p.q, p.seg, p.n_out, p.n_in, &len)) {
+		uint64_t took = (time_ns() - t0) / 1000000u;
+		ms = (unsigned)MIN((uint64_t)CF_WAIT_MS, MAX((uint64_t)ms, 4 * took + CF_QUIET_MS));
+	}
+	cf_reset(d);
+	return ms;
+}
+
 CONFORM_CHECK(reset_zero, "2.4.1-reset-status-zero", "after a reset (status 0 written) the device status reads 0", CF_ANY, CF_ALL)
 {
 	struct cf_probe p;
@@ -109,6 +126,7 @@ CONFORM_CHECK(reset_zero, "2.4.1-reset-status-zero", "after a reset (status 0 wr
 CONFORM_CHECK(reset_quiet, "2.4.1-no-queue-use-after-reset", "a request posted and notified after a reset is neither used nor written", CF_ANY, CF_ALL)
 {
 	struct cf_probe p;
+	unsigned quiet = cf_quiet_ms(d);
 
 	if (cf_up(d, 0))
 		return;
@@ -120,7 +138,7 @@ CONFORM_CHECK(reset_quiet, "2.4.1-no-queue-use-after-reset", "a request posted a
 		return;
 	cf_avail(d, p.q, cf_chain(d, p.q, p.seg, p.n_out, p.n_in));
 	cf_kick(d, p.q);
-	cf_delay_ms(CF_QUIET_MS);
+	cf_delay_ms(quiet);
 	uint16_t idx = READ_ONCE(d->vq[p.q]->used->idx);
 	if (idx)
 		CF_FAIL("the device moved the used index to %u after a reset (MUST NOT touch the "
@@ -136,6 +154,7 @@ CONFORM_CHECK(reset_quiet, "2.4.1-no-queue-use-after-reset", "a request posted a
 CONFORM_CHECK(no_use_early, "2.1.2-no-used-buffer-before-driver-ok", "a request notified before DRIVER_OK is not used until DRIVER_OK is set", CF_ANY, CF_MODERN)
 {
 	struct cf_probe p;
+	unsigned quiet = cf_quiet_ms(d);
 
 	if (cf_start(d, 0) || cf_queues(d)) {
 		CF_FAIL("could not set the device up");
@@ -145,12 +164,12 @@ CONFORM_CHECK(no_use_early, "2.1.2-no-used-buffer-before-driver-ok", "a request 
 		return;
 	cf_avail(d, p.q, cf_chain(d, p.q, p.seg, p.n_out, p.n_in));
 	cf_kick(d, p.q);
-	cf_delay_ms(CF_QUIET_MS);
+	cf_delay_ms(quiet);
 	uint16_t idx = READ_ONCE(d->vq[p.q]->used->idx);
 	if (idx)
 		CF_FAIL("status %#x (no DRIVER_OK), yet the device used %u buffer(s) %u ms after the "
 			"notification; 2.1.2: MUST NOT consume buffers before DRIVER_OK",
-			d->vdev->ops->get_status(d->vdev), idx, CF_QUIET_MS);
+			d->vdev->ops->get_status(d->vdev), idx, quiet);
 	cf_driver_ok(d);
 	cf_kick(d, p.q);
 	if (!idx) {
@@ -516,4 +535,35 @@ CONFORM_CHECK(spurious, "2.7.10.2-spurious-notification", "notifications with no
 	uint8_t st = d->vdev->ops->get_status(d->vdev);
 	if (st & (VIRTIO_STATUS_NEEDS_RESET | VIRTIO_STATUS_FAILED))
 		CF_FAIL("status %#x after spurious notifications", st);
+}
+
+CONFORM_CHECK(needs_reset, "2.1.2-needs-reset-config-notification", "a device that sets DEVICE_NEEDS_RESET after DRIVER_OK (provoked with an available head past the queue) sends a configuration change notification", CF_ANY, CF_MODERN | CF_LAST)
+{
+	struct virtio_dev *v = d->vdev;
+
+	if (cf_up(d, 0))
+		return;
+	if (!cf_irq(d)) {
+		CF_SKIP("n/a: no interrupts (virtio.mode=poll or none routed)");
+		return;
+	}
+	unsigned q = 0;
+	uint32_t c0 = d->n_config_intr;
+	/* A head index no descriptor has: a driver error a device may take
+	 * as a reason to need a reset. */
+	cf_avail(d, q, (uint16_t)d->vq[q]->num);
+	cf_kick(d, q);
+	int rc = cf_wait_used(d, q, 1, CF_WAIT_MS);
+	uint8_t st = v->ops->get_status(v);
+	if (rc != -EIO) {
+		CF_SKIP("n/a: the device did not set DEVICE_NEEDS_RESET (status %#x): nothing to "
+			"check", st);
+		return;
+	}
+	uint64_t end = time_ns() + (uint64_t)CF_WAIT_MS * 1000000u;
+	while (d->n_config_intr == c0 && time_ns() < end)
+		cpu_relax();
+	if (d->n_config_intr == c0)
+		CF_FAIL("status %#x (DEVICE_NEEDS_RESET after DRIVER_OK), but no configuration "
+			"change notification within %u ms (MUST send one)", st, CF_WAIT_MS);
 }

@@ -163,6 +163,7 @@ CONFORM_CHECK(mmio_isr_reset, "4.2.2.1-reset-clears-interrupt-status", "a reset 
 CONFORM_CHECK(mmio_notready, "4.2.2.1-no-access-when-not-ready", "a queue given its addresses but not QueueReady is not used, even once notified after DRIVER_OK", CF_ANY, CF_MMIO2)
 {
 	struct cf_probe p;
+	unsigned quiet = cf_quiet_ms(d);
 
 	/* Set up as usual, then take queue 0 back to not ready with its
 	 * addresses in place. */
@@ -179,9 +180,9 @@ CONFORM_CHECK(mmio_notready, "4.2.2.1-no-access-when-not-ready", "a queue given 
 	cf_driver_ok(d);
 	cf_avail(d, p.q, cf_chain(d, p.q, p.seg, p.n_out, p.n_in));
 	cf_kick(d, p.q);
-	cf_delay_ms(CF_QUIET_MS);
+	cf_delay_ms(quiet);
 	uint16_t idx = READ_ONCE(d->vq[p.q]->used->idx);
 	if (idx)
 		CF_FAIL("QueueReady written 0 (reads back %u), yet the device used %u buffer(s) "
-			"notified after that", back, idx);
+			"notified after that (watched %u ms)", back, idx, quiet);
 }

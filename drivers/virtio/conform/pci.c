@@ -328,6 +328,13 @@ static uint16_t vec_rw(struct cf_dev *d, bool queue, int write)
 	return (uint16_t)pci_bar_read(vp->pci, vp->io_bar, off, 2);
 }
 
+void cf_pci_config_vector(struct cf_dev *d)
+{
+	/* vpci_intr_setup gave configuration changes vector 0. */
+	if (vp_of(d)->msix)
+		vec_rw(d, false, 0);
+}
+
 static unsigned msix_table_size(struct cf_dev *d)
 {
 	struct pci_dev *p = vp_of(d)->pci;
@@ -443,4 +450,27 @@ CONFORM_CHECK(isr_status, "4.1.4.5.1-intx-status-bit", "with MSI-X disabled the 
 		CF_FAIL("PCI Status %#x after a used buffer: Interrupt Status clear", s1);
 	if (s2 & PCI_STATUS_INTX)
 		CF_FAIL("PCI Status %#x after the ISR read: Interrupt Status still set", s2);
+}
+
+CONFORM_CHECK(msix_novec, "4.1.5.3.1-no-interrupt-without-vector", "with MSI-X enabled and queue_msix_vector NO_VECTOR, a used buffer brings no interrupt for the queue", CF_ANY, CF_PCI)
+{
+	struct cf_probe p;
+	uint32_t len;
+	unsigned quiet = cf_quiet_ms(d);
+
+	if (!msix_up(d) || !cf_probe_build(d, &p, 0))
+		return;
+	/* Queue 0's vector unmapped; the probe's queue must be queue 0. */
+	if (p.q != 0) {
+		CF_SKIP("n/a: the probe request is not on queue 0");
+		return;
+	}
+	vec_rw(d, true, VIRTIO_MSI_NO_VECTOR);
+	uint32_t c0 = d->n_vq_intr[0] + d->n_shared_intr;
+	if (cf_request(d, 0, p.seg, p.n_out, p.n_in, &len))
+		return;
+	cf_delay_ms(quiet);
+	if (d->n_vq_intr[0] + d->n_shared_intr != c0)
+		CF_FAIL("queue 0's vector is NO_VECTOR, yet %u interrupt(s) came for it",
+			d->n_vq_intr[0] + d->n_shared_intr - c0);
 }
