@@ -123,7 +123,7 @@ CONFORM_CHECK(reset_zero, "2.4.1-reset-status-zero", "after a reset (status 0 wr
 		CF_DIAG("status read %#x at once after the reset, then 0", first);
 }
 
-CONFORM_CHECK(reset_quiet, "2.4.1-no-queue-use-after-reset", "a request posted and notified after a reset is neither used nor written", CF_ANY, CF_ALL)
+CONFORM_CHECK(reset_quiet, "2.4.1-no-queue-use-after-reset", "a request posted and notified after a reset is neither used nor written, and no interrupt comes", CF_ANY, CF_ALL)
 {
 	struct cf_probe p;
 	unsigned quiet = cf_quiet_ms(d);
@@ -136,9 +136,13 @@ CONFORM_CHECK(reset_quiet, "2.4.1-no-queue-use-after-reset", "a request posted a
 	}
 	if (!probe(d, &p, 0))
 		return;
+	uint32_t intr = intr_count(d, p.q);
 	cf_avail(d, p.q, cf_chain(d, p.q, p.seg, p.n_out, p.n_in));
 	cf_kick(d, p.q);
 	cf_delay_ms(quiet);
+	if (intr_count(d, p.q) != intr)
+		CF_FAIL("%u interrupt(s) for the queue after the reset (MUST NOT notify until "
+			"re-initialised)", intr_count(d, p.q) - intr);
 	uint16_t idx = READ_ONCE(d->vq[p.q]->used->idx);
 	if (idx)
 		CF_FAIL("the device moved the used index to %u after a reset (MUST NOT touch the "

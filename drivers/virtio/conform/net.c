@@ -321,6 +321,32 @@ CONFORM_CHECK(net_layout, "2.7.4.1-net-tx-any-layout", "the ARP request sent in 
 	}
 }
 
+CONFORM_CHECK(net_txflags, "5.1.6.2.2-tx-ignores-unknown-flags-and-csum", "an ARP request whose header has an unknown flag bit (0x80) and csum_start/csum_offset pointing into it, without NEEDS_CSUM, still goes out intact (answered)", CF_NET, CF_ALL)
+{
+	struct cf_buf *rx[NRX];
+	struct rx_frame f;
+	struct cf_probe p;
+	uint32_t len;
+
+	if (cf_up(d, 0) || !post_rx(d, rx, RX_BUF) || !cf_net_probe(d, &p, 0))
+		return;
+	/* Without NEEDS_CSUM the device MUST NOT use csum_start/offset: had
+	 * it written a sum at 14 + 12 into the frame, the ARP target address
+	 * would be wrong and nobody would answer. */
+	struct virtio_net_hdr h = { .flags = 0x80, .csum_start = 14, .csum_offset = 12 };
+	memcpy(p.seg[0].b->p, &h, hdr_len(d));
+	if (cf_request(d, TXQ, p.seg, p.n_out, 0, &len))
+		return;
+	int rc = recv_arp(d, rx, RX_BUF, false, &f);
+	if (rc == -ENOENT) {
+		/* Was anything answering at all? The plain request tells. */
+		if (cf_reset(d) || exchange(d, 0, RX_BUF, 0, &f))
+			return;
+		CF_FAIL("no ARP reply to the request with flags 0x80 and csum fields set, but one "
+			"to the plain request");
+	}
+}
+
 struct dep {
 	unsigned bit, need1, need2;     /* need2 == need1 when there is one */
 	const char *name;
