@@ -331,9 +331,9 @@ CONFORM_CHECK(net_txflags, "5.1.6.2.2-tx-ignores-unknown-flags-and-csum", "an AR
 	if (cf_up(d, 0) || !post_rx(d, rx, RX_BUF) || !cf_net_probe(d, &p, 0))
 		return;
 	/* Without NEEDS_CSUM the device MUST NOT use csum_start/offset: had
-	 * it written a sum at 14 + 12 into the frame, the ARP target address
-	 * would be wrong and nobody would answer. */
-	struct virtio_net_hdr h = { .flags = 0x80, .csum_start = 14, .csum_offset = 12 };
+	 * it written a sum at 14 + 24 into the frame (the first half of the
+	 * ARP target address), nobody would answer. */
+	struct virtio_net_hdr h = { .flags = 0x80, .csum_start = 14, .csum_offset = 24 };
 	memcpy(p.seg[0].b->p, &h, hdr_len(d));
 	if (cf_request(d, TXQ, p.seg, p.n_out, 0, &len))
 		return;
