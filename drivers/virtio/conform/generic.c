@@ -544,20 +544,27 @@ CONFORM_CHECK(spurious, "2.7.10.2-spurious-notification", "notifications with no
 CONFORM_CHECK(needs_reset, "2.1.2-needs-reset-config-notification", "a device that sets DEVICE_NEEDS_RESET after DRIVER_OK (provoked with an available head past the queue) sends a configuration change notification", CF_ANY, CF_MODERN | CF_LAST)
 {
 	struct virtio_dev *v = d->vdev;
+	struct cf_probe p;
 
+	if (!cf_probe_build(d, &p, 0)) {
+		CF_SKIP("n/a: no probe request for device type %s", d->type);
+		return;
+	}
+	/* The device reacts (or not) within its own answer time. */
+	unsigned quiet = cf_quiet_ms(d);
 	if (cf_up(d, 0))
 		return;
 	if (!cf_irq(d)) {
 		CF_SKIP("n/a: no interrupts (virtio.mode=poll or none routed)");
 		return;
 	}
-	unsigned q = 0;
+	unsigned q = p.q;
 	uint32_t c0 = d->n_config_intr;
 	/* A head index no descriptor has: a driver error a device may take
 	 * as a reason to need a reset. */
 	cf_avail(d, q, (uint16_t)d->vq[q]->num);
 	cf_kick(d, q);
-	int rc = cf_wait_used(d, q, 1, CF_WAIT_MS);
+	int rc = cf_wait_used(d, q, 1, quiet);
 	uint8_t st = v->ops->get_status(v);
 	if (rc != -EIO) {
 		CF_SKIP("n/a: the device did not set DEVICE_NEEDS_RESET (status %#x): nothing to "
