@@ -96,6 +96,7 @@ struct cf_dev {
 	struct virtio_dev *vdev;
 	unsigned tr;                /* CF_PCI_MODERN ... */
 	const char *type;           /* "blk", "net", "rng" */
+	bool unreachable;           /* the status reads 0xff: no access at all */
 	unsigned nq;                /* queues the checks use */
 	struct virtqueue *vq[CF_MAXQ];
 	bool have_vqs;              /* created (once per device, by the core) */
