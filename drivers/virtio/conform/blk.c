@@ -5,6 +5,9 @@
 #include "conform.h"
 #include <drivers/virtio_blk.h>
 #include <kern/errno.h>
+#include <kern/printk.h>
+#include <kern/time.h>
+#include <arch/barrier.h>
 #include <string.h>
 
 #define PROBE_BYTES     4096
@@ -379,4 +382,98 @@ CONFORM_CHECK(blk_pad, "5.2.5-config-padding-zero", "the configuration's unused0
 		if (b)
 			CF_FAIL("configuration byte %u (padding) reads %#x", off[i], b);
 	}
+}
+
+/* ---- a configuration change the host makes (§2.5, §3.2.1) ---- */
+
+int cf_blk_host_resize(struct cf_dev *d, uint64_t *cap)
+{
+	uint64_t was = capacity(d), end = time_ns() + (uint64_t)CF_WAIT_MS * 1000000u;
+
+	kprintf("# conform: host: resize %s %s\n", d->vdev->name, d->vdev->bus_id);
+	while (time_ns() < end) {
+		*cap = capacity(d);
+		if (*cap != was)
+			return 0;
+		udelay(500);
+	}
+	return -ETIMEDOUT;
+}
+
+/* Once per device: the generation before, the change, the generation
+ * once the changed value was read, the notifications and ISR bits. */
+static void host_change_once(struct cf_dev *d)
+{
+	struct virtio_dev *v = d->vdev;
+
+	d->chg.state = 1;
+	if (cf_up(d, 0))
+		return;
+	d->chg.cap0 = capacity(d);
+	d->chg.gen0 = v->ops->config_generation(v);
+	uint32_t n0 = d->n_config_intr;
+	if (cf_blk_host_resize(d, &d->chg.cap1))
+		return;
+	d->chg.gen1 = v->ops->config_generation(v);
+	uint64_t end = time_ns() + (uint64_t)CF_WAIT_MS * 1000000u;
+	while (d->n_config_intr == n0 && time_ns() < end)
+		cpu_relax();
+	d->chg.notes = d->n_config_intr - n0;
+	d->chg.isr = d->isr_seen;
+	d->chg.state = 2;
+}
+
+/* Once per device: the generation before, the change, the generation
+ * once the changed value was read, the notifications and ISR bits. */
+bool cf_blk_host_change(struct cf_dev *d)
+{
+	if (d->chg.state == 0)
+		host_change_once(d);
+	if (d->chg.state != 2)
+		CF_SKIP("n/a: the host changed no configuration within %u ms (tests/conform "
+			"resizes the disk through QMP when asked on the console)", CF_WAIT_MS);
+	else
+		CF_DIAG("capacity %llu -> %llu sectors, generation %u -> %u, %u notification(s), "
+			"ISR bits seen %#x", (unsigned long long)d->chg.cap0,
+			(unsigned long long)d->chg.cap1, d->chg.gen0, d->chg.gen1, d->chg.notes,
+			d->chg.isr);
+	return d->chg.state == 2;
+}
+
+CONFORM_CHECK(chg_note, "3.2.1-config-change-notification", "the host grows the disk: a configuration change notification follows", CF_BLK, CF_ALL)
+{
+	bool changed = cf_blk_host_change(d);
+
+	if (!cf_irq(d)) {
+		CF_SKIP("n/a: no interrupts (virtio.mode=poll or none routed)");
+		return;
+	}
+	if (changed && !d->chg.notes)
+		CF_FAIL("capacity changed, but no configuration change notification within %u ms",
+			CF_WAIT_MS);
+}
+
+CONFORM_CHECK(chg_gen_pci, "4.1.4.3.1-config-generation-changes", "after the driver read a capacity the host changed, config_generation differs from before", CF_BLK, CF_PCI_MODERN)
+{
+	if (cf_blk_host_change(d) && d->chg.gen0 == d->chg.gen1)
+		CF_FAIL("config_generation %u before and after the capacity changed", d->chg.gen0);
+}
+
+CONFORM_CHECK(chg_gen_mmio, "4.2.2.1-config-generation-changes", "ConfigGeneration differs once the host changed the capacity", CF_BLK, CF_MMIO2)
+{
+	if (cf_blk_host_change(d) && d->chg.gen0 == d->chg.gen1)
+		CF_FAIL("ConfigGeneration %u before and after the capacity changed", d->chg.gen0);
+}
+
+CONFORM_CHECK(chg_isr_mmio, "4.2.2.1-interrupt-status-config-bit", "the configuration change is presented as InterruptStatus bit 1", CF_BLK, CF_MMIO)
+{
+	bool changed = cf_blk_host_change(d);
+
+	if (!cf_irq(d)) {
+		CF_SKIP("n/a: no interrupts (virtio.mode=poll or none routed)");
+		return;
+	}
+	if (changed && !(d->chg.isr & VIRTIO_ISR_CONFIG))
+		CF_FAIL("InterruptStatus bits seen %#x: bit 1 (configuration change) never set",
+			d->chg.isr);
 }

@@ -106,6 +106,14 @@ struct cf_dev {
 	volatile uint32_t n_vq_intr[CF_MAXQ], n_shared_intr, n_config_intr;
 	volatile uint8_t isr_seen;  /* OR of the ISR bits the shared handler read */
 	struct cf_buf *bufs;        /* this check's, freed after it */
+	/* One host-driven configuration change per device (blk.c), shared by
+	 * the checks that look at it: 0 not tried, 1 nothing changed, 2 seen. */
+	struct {
+		int state;
+		uint64_t cap0, cap1;
+		uint32_t gen0, gen1, notes;
+		uint8_t isr;
+	} chg;
 };
 
 /* A piece of a request: a buffer, the first off..off+len of it. */
@@ -193,6 +201,15 @@ bool cf_blk_probe_ok(struct cf_dev *d, const struct cf_probe *p, uint32_t len);
 int cf_net_probe(struct cf_dev *d, struct cf_probe *p, int layout);
 int cf_rng_probe(struct cf_dev *d, struct cf_probe *p, int layout);
 bool cf_rng_probe_ok(struct cf_dev *d, const struct cf_probe *p, uint32_t len);
+/* Ask the host to grow the disk ("# conform: host: resize" on the console;
+ * tests/conform answers through QMP block_resize) and wait for capacity to
+ * change. @return 0 with *cap the new capacity, -ETIMEDOUT when nothing
+ * changed. */
+int cf_blk_host_resize(struct cf_dev *d, uint64_t *cap);
+/* The device's one host-driven change (d->chg), made by the first check
+ * that asks; a skip (diagnosed) when the host changed nothing.
+ * @return true when d->chg holds a change. */
+bool cf_blk_host_change(struct cf_dev *d);
 /* Queues the checks use for a device type. */
 unsigned cf_type_queues(uint16_t id);
 
