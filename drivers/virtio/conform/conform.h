@@ -110,7 +110,7 @@ struct cf_dev {
 	 * the checks that look at it: 0 not tried, 1 nothing changed, 2 seen. */
 	struct {
 		int state;
-		uint64_t cap0, cap1;
+		uint64_t val0, val1;    /* the field before and after */
 		uint32_t gen0, gen1, notes;
 		uint8_t isr;
 	} chg;
@@ -201,15 +201,16 @@ bool cf_blk_probe_ok(struct cf_dev *d, const struct cf_probe *p, uint32_t len);
 int cf_net_probe(struct cf_dev *d, struct cf_probe *p, int layout);
 int cf_rng_probe(struct cf_dev *d, struct cf_probe *p, int layout);
 bool cf_rng_probe_ok(struct cf_dev *d, const struct cf_probe *p, uint32_t len);
-/* Ask the host to grow the disk ("# conform: host: resize" on the console;
- * tests/conform answers through QMP block_resize) and wait for capacity to
- * change. @return 0 with *cap the new capacity, -ETIMEDOUT when nothing
- * changed. */
-int cf_blk_host_resize(struct cf_dev *d, uint64_t *cap);
+/* Ask the host for a configuration change (chg.c: a blk disk grows, a net
+ * link goes down and up again; "# conform: host: ..." on the console,
+ * answered by tests/conform through QMP) and wait for the field to change.
+ * The device must be up. @return 0, -ETIMEDOUT when nothing changed,
+ * -ENOENT for a type (or feature set) with no field to change. */
+int cf_host_poke(struct cf_dev *d);
 /* The device's one host-driven change (d->chg), made by the first check
  * that asks; a skip (diagnosed) when the host changed nothing.
  * @return true when d->chg holds a change. */
-bool cf_blk_host_change(struct cf_dev *d);
+bool cf_host_change(struct cf_dev *d);
 /* Queues the checks use for a device type. */
 unsigned cf_type_queues(uint16_t id);
 
