@@ -28,6 +28,8 @@ CMDLINE_OPT(conform, "conform",
 	    "run the virtio conformance checks matching globs on every device and exit "
 	    "(conform=all, conform=2.7*,4.1*)");
 
+CMDLINE_OPT(conform_timing, "conform.timing",
+	    "conformance checks: 1 prints each check's time (\"# conform: N ms\")");
 CMDLINE_OPT(conform_timeout, "conform.timeout_ms",
 	    "conformance checks: a request unanswered this long fails its check (default 1000)");
 
@@ -335,6 +337,7 @@ int conform_run(const char *spec)
 	static struct cf_dev devs[16];
 	unsigned ndev = 0;
 	cf_wait_ms = (unsigned)cmdline_get_range("conform.timeout_ms", 10, 600000, 1000);
+	bool timing = cmdline_get_bool("conform.timing", false);
 	int total = 0, res[3] = { 0, 0, 0 }, n = 0;
 
 	for (struct virtio_dev *v = virtio_devices(); v && ndev < ARRAY_SIZE(devs); v = v->next) {
@@ -368,7 +371,11 @@ int conform_run(const char *spec)
 				 devs[i].type, c->name);
 			/* Names the check a VMM that dies in it died in. */
 			kprintf("# conform: %s\n", name);
+			uint64_t t0 = time_ns();
 			res[test_run_one(++n, name, run_check, &r)]++;
+			if (timing)
+				kprintf("# conform: %llu ms\n",
+					(unsigned long long)((time_ns() - t0) / 1000000u));
 		}
 	}
 	return test_tap_summary(res[TEST_PASS], res[TEST_FAIL], res[TEST_SKIP]);
