@@ -56,6 +56,10 @@ CONFORM_CHECK(pci_ids, "4.1.2.1-pci-vendor-and-device-id", "vendor 0x1AF4, devic
 			transitional_id(type));
 	CF_DIAG("%04x:%04x revision %u subsystem %04x:%04x", p->vendor, p->device, p->revision,
 		p->subsys_vendor, p->subsys_id);
+	/* §4.1.2.1's SHOULDs for non-transitional devices: reported, not failed. */
+	if (p->device >= VIRTIO_PCI_DEVICE_MODERN && (p->revision < 1 || p->subsys_id < 0x40))
+		CF_DIAG("non-transitional with revision %u, subsystem id %#x (SHOULD be >= 1 and "
+			">= 0x40; not failed)", p->revision, p->subsys_id);
 }
 
 CONFORM_CHECK(pci_trans, "4.1.2.3-transitional-revision-and-subsystem", "a transitional device (0x1000..0x103f) has revision 0 and subsystem device id = device type", CF_ANY, CF_PCI)
