@@ -67,7 +67,7 @@ $(BUILD)/net/%.o: CFLAGS += $(LWIP_INC)
 
 include kern/arch/$(ARCH)/images.mk
 
-.PHONY: all kernel run test unit fuzz fuzz-smoke deps iso bench soak clean size
+.PHONY: all kernel run test unit fuzz fuzz-smoke deps iso bench soak clean size conform
 all: kernel
 kernel: $(BUILD)/kernel.elf $(ARCH_IMAGES)
 
@@ -207,6 +207,15 @@ test: deps
 	$(MAKE) fuzz-smoke
 	$(PYTHON) tests/bootfuzz.py --boots 20 --seed 1
 	tests/run --qemu system --qemu build/qemu10
+	tests/conform --small --qemu system --qemu build/qemu10
+
+# The virtio conformance matrix (tests/conform, guest side
+# drivers/virtio/conform/): every machine and transport on both QEMUs and
+# qemu-storage-daemon's vhost-user-blk; reports in build/conform/.
+conform:
+	$(MAKE) ARCH=x86_64 kernel
+	$(MAKE) ARCH=aarch64 kernel
+	tests/conform --qemu system --qemu build/qemu10 --qsd
 
 # The long runs that make test leaves out: the key-value appliance's kill
 # loop with 50 SIGKILLs (tests/hooks/kv_host.py; KV_KILLS=, KV_SEED=).

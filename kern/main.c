@@ -13,6 +13,7 @@
 #include <kern/printk.h>
 #include <kern/shell.h>
 #include <kern/test.h>
+#include <drivers/virtio_conform.h>
 #include <kern/app.h>
 #include <kern/arch.h>
 #include <string.h>
@@ -46,6 +47,10 @@ void kmain(void)
 	const char *spec = cmdline_get("test");
 	if (spec)
 		arch_exit(test_run(*spec ? spec : "all"));
+	/* The virtio conformance suite (drivers/virtio/conform/). */
+	spec = cmdline_get("conform");
+	if (spec)
+		arch_exit(conform_run(*spec ? spec : "all"));
 
 	const char *cmds = cmdline_get("run");
 	if (cmds) {

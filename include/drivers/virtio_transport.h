@@ -78,6 +78,14 @@ struct virtio_dev {
 	bool irq_shared;            /* one line for all (INTx/ISR) */
 	bool broken;
 	uint64_t n_intr, n_config_intr;
+	/* Set by the conformance suite (conform=, drivers/virtio/conform/),
+	 * which drives a device no driver holds through the ops itself and
+	 * writes its rings: the interrupt entry points count as usual and
+	 * call this instead of running completions. vq is the queue of a
+	 * per-queue vector, else NULL; isr what the shared line's ISR read
+	 * gave (VIRTIO_ISR_QUEUE for a queue vector, VIRTIO_ISR_CONFIG for
+	 * the configuration vector). */
+	void (*raw_intr)(struct virtio_dev *vdev, struct virtqueue *vq, uint8_t isr);
 	struct virtio_dev *next;
 };
 

@@ -40,4 +40,18 @@ void test_diag(const char *fmt, ...) __printf(1, 2);
 /* Run the cases whose names match the comma-separated globs in spec. */
 int test_run(const char *spec);
 
+/* The same machinery for suites with a registry of their own (conform=,
+ * drivers/virtio/conform/): does name match spec's globs ("all" matches
+ * everything but crash_*)? */
+bool test_selected(const char *spec, const char *name);
+/* Print the TAP header for total cases. */
+void test_tap_plan(int total);
+/* Run fn(arg) as case number n called name and print its TAP line.
+ * @return TEST_PASS, TEST_FAIL or TEST_SKIP. */
+enum { TEST_PASS, TEST_FAIL, TEST_SKIP };
+int test_run_one(int n, const char *name, void (*fn)(void *), void *arg);
+/* Print the totals. @return the exit code: 0 passed, 1 some failed, 77 all
+ * skipped. */
+int test_tap_summary(int pass, int fail, int skip);
+
 #endif

@@ -90,3 +90,20 @@ TEST(cmdline_parser)
 	T_EQ(warnings, 1);
 	T_EQ(strlen(cmdline_table_get(&t, "k")), CMDLINE_MAX - 2);
 }
+
+/* test= and conform= globs (kern/test.c): "all" skips crash_ cases, "!GLOB"
+ * leaves out what it picks whatever the order. */
+TEST(cmdline_test_globs)
+{
+	T_CHECK(test_selected("all", "mem_x"));
+	T_CHECK(!test_selected("all", "crash_x"));
+	T_CHECK(test_selected("crash_*", "crash_x"));
+	T_CHECK(test_selected("mem*,net*", "net_a"));
+	T_CHECK(!test_selected("all,!net*", "net_a"));
+	T_CHECK(!test_selected("!net*,all", "net_a"));
+	T_CHECK(test_selected("all,!net*", "mem_a"));
+	T_CHECK(!test_selected("!mem*", "mem_a"));
+	T_CHECK(!test_selected("!mem*", "net_a"));   /* nothing picked it */
+	T_CHECK(test_selected("2.7*,!2.7.5.3.2-*", "2.7.4.1-any-descriptor-layout"));
+	T_CHECK(!test_selected("2.7*,!2.7.5.3.2-*", "2.7.5.3.2-chain-then-indirect"));
+}
