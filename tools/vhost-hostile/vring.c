@@ -308,8 +308,9 @@ static void hold(struct dev *d, uint16_t head)
 			vhh_log("err eventfd: %s", strerror(errno));
 		if (vq->err < 0)
 			vhh_log("no error eventfd was given (SET_VRING_ERR)");
-	} else if (opt.mode == MB_HANG) {
-		vhh_log("misbehave hang: holding head %u (%u held)", head, vq->nheld);
+	} else if (opt.mode != MB_VRING_ERR) {
+		vhh_log("misbehave %s: holding head %u (%u held)", mb_name(opt.mode), head,
+			vq->nheld);
 	}
 }
 
@@ -323,8 +324,10 @@ static bool misbehave_now(struct dev *d)
 		d->misbehaving = true;
 		vhh_log("misbehaving (%s) from request %llu on", mb_name(opt.mode),
 			(unsigned long long)d->served + 1);
-		if (opt.mode == MB_IRQ_STORM)
+		if (opt.mode == MB_IRQ_STORM) {
 			d->storm_left = opt.storm;
+			vhh_log("irq-storm: signalling %u interrupts", opt.storm);
+		}
 		if (opt.mode == MB_CONFIG) {
 			d->changes_left = opt.changes;
 			d->next_change_ms = now_ms();
@@ -340,7 +343,7 @@ void vring_process(struct dev *d)
 	uint16_t rev_head[VHH_MAX_QUEUE];
 	uint32_t rev_len[VHH_MAX_QUEUE];
 	unsigned nrev = 0;
-	bool force = false;
+	bool force = false, dup_done = false;
 	uint16_t start_used = vq->used_idx;
 
 	if (!vq->started || vq->disabled || !vq->desc)
@@ -377,6 +380,16 @@ void vring_process(struct dev *d)
 			hold(d, head);
 			continue;
 		}
+		/* A duplicate shows as such only while the used index stays
+		 * within what the driver has in flight (more used entries than
+		 * that reads as a jumping index, which is checked first): one
+		 * request completed twice per pass, the rest of the pass held
+		 * (the driver resets the device on seeing the duplicate). */
+		if (bad && opt.mode == MB_DUP_ID && dup_done) {
+			hold(d, head);
+			continue;
+		}
+		dup_done |= bad && opt.mode == MB_DUP_ID;
 		if (bad && opt.mode == MB_DISCONNECT) {
 			vhh_log("misbehave disconnect: closing the connection with head %u in flight",
 				head);
