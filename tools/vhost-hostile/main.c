@@ -24,6 +24,7 @@ struct opts opt = {
 	.serial = "vhost-hostile",
 	.storm = 20000,
 	.changes = 200,
+	.gap_ms = 5,
 };
 
 static const char *const mb_names[] = {
@@ -76,7 +77,7 @@ static void usage(FILE *f)
 "  --size=MIB           RAM disk of MIB MiB when no --disk (default 16)\n"
 "  --serial=STR         GET_ID answer (default vhost-hostile)\n"
 "  --readonly           offer VIRTIO_BLK_F_RO and fail writes\n"
-"  --misbehave=MODE[,after=N][,count=K]\n"
+"  --misbehave=MODE[,after=N][,count=K][,gap=MS]\n"
 "                       serve N requests well (default 0), then MODE on every request:\n"
 "    none               behave (default)\n"
 "    bad-id             used id = queue size (out of range)\n"
@@ -87,7 +88,7 @@ static void usage(FILE *f)
 "    irq-storm          completes, then signals the call eventfd K times (20000)\n"
 "    hang               takes requests and never completes them\n"
 "    vring-err          signals the error eventfd and completes nothing\n"
-"    config-storm       K capacity changes (200) over the backend channel\n"
+"    config-storm       K capacity changes (200), MS apart (5), over the backend channel\n"
 "    disconnect         closes the connection with the request in flight\n"
 "    reorder            completes each batch taken last first (legal)\n");
 }
@@ -112,6 +113,11 @@ static int parse_misbehave(const char *arg)
 		char *end;
 		if (!strncmp(tok, "after=", 6)) {
 			opt.after = strtoull(tok + 6, &end, 0);
+		} else if (!strncmp(tok, "gap=", 4)) {
+			unsigned long v = strtoul(tok + 4, &end, 0);
+			if (v > 10000)
+				end = tok;
+			opt.gap_ms = (unsigned)v;
 		} else if (!strncmp(tok, "count=", 6)) {
 			unsigned long v = strtoul(tok + 6, &end, 0);
 			if (v == 0 || v > 1000000)
@@ -180,22 +186,27 @@ static int timers(struct dev *d)
 		nanosleep(&(struct timespec){ 0, 20000 }, NULL);
 		timeout = 0;
 	}
-	if (d->changes_left) {
+	if (d->changes_left || d->change_unsent) {
 		uint64_t t = now_ms();
 		if (t >= d->next_change_ms) {
 			uint64_t base = d->disk_bytes / 512;
-			d->changes_left--;
-			/* Between twice the disk and the disk itself; the last
-			 * change settles on one and a half times it. */
-			if (!d->changes_left)
-				d->capacity = base + base / 2;
-			else
-				d->capacity = d->capacity == base ? 2 * base : base;
-			proto_config_change(d);
+			if (!d->change_unsent) {
+				d->changes_left--;
+				/* Between twice the disk and the disk itself; the
+				 * last change settles on one and a half times it. */
+				if (!d->changes_left)
+					d->capacity = base + base / 2;
+				else
+					d->capacity = d->capacity == base ? 2 * base : base;
+				d->change_unsent = true;
+			}
+			if (proto_config_change(d))
+				return 1;       /* channel full: serve QEMU, then again */
+			d->change_unsent = false;
 			if (!d->changes_left)
 				vhh_log("config-storm: %u changes sent, capacity now %llu",
 					opt.changes, (unsigned long long)d->capacity);
-			d->next_change_ms = t + 5;
+			d->next_change_ms = t + opt.gap_ms;
 		}
 		timeout = (int)(d->next_change_ms > t ? d->next_change_ms - t : 0);
 	}

@@ -148,16 +148,23 @@ static void blk_config(struct dev *d, struct blk_config *c)
 	c->num_queues = 1;
 }
 
-void proto_config_change(struct dev *d)
+/* Never blocks: QEMU answers a change with GET_CONFIG on the main socket
+ * and waits for our reply before it reads its backend channel again, so a
+ * blocking send into a full channel would deadlock the two of us. */
+int proto_config_change(struct dev *d)
 {
 	struct vhu_hdr h = { VHU_BACKEND_CONFIG_CHANGE_MSG, VHU_VERSION, 0 };
 
 	if (d->backend_fd < 0) {
 		vhh_log("no backend channel (SET_BACKEND_REQ_FD): no configuration change");
-		return;
+		return 0;
 	}
-	if (write_full(d->backend_fd, &h, sizeof(h)))
-		vhh_log("backend channel: %s", strerror(errno));
+	ssize_t r = send(d->backend_fd, &h, sizeof(h), MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return -1;
+	if (r != (ssize_t)sizeof(h))
+		vhh_log("backend channel: %s", r < 0 ? strerror(errno) : "short send");
+	return 0;
 }
 
 int proto_handle(struct dev *d)

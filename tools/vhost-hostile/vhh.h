@@ -186,6 +186,7 @@ struct opts {
 	uint64_t after;         /* requests served well before misbehaving */
 	unsigned storm;         /* interrupts in an irq storm */
 	unsigned changes;       /* configuration changes in a config storm */
+	unsigned gap_ms;        /* between two of them */
 };
 
 extern struct opts opt;
@@ -234,6 +235,7 @@ struct dev {
 	bool misbehaving;
 	unsigned storm_left, changes_left;
 	uint64_t next_change_ms;
+	bool change_unsent;     /* capacity changed, QEMU not told yet */
 };
 
 /* memory.c */
@@ -250,6 +252,6 @@ void vring_signal(struct dev *d, bool force);
 
 /* proto.c */
 int proto_handle(struct dev *d);        /* 0, or -1: connection over */
-void proto_config_change(struct dev *d);
+int proto_config_change(struct dev *d);  /* -1: channel full, try again */
 
 #endif
