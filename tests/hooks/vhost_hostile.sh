@@ -1,10 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # Wrapper for tests/cases/vhost_hostile.cases:
-#   wrap=tests/hooks/vhost_hostile.sh,MODE[,after=N][,count=K]
+#   wrap=tests/hooks/vhost_hostile.sh,MODE[,after=N][,count=K][,gap=MS][,disk=FILE]
 # Starts tools/vhost-hostile (build/tools/vhost-hostile, built here when
 # missing or stale) on the socket $T/vh.sock with a fresh 16 MiB disk
-# $T/vh.img and --misbehave=MODE,..., runs QEMU (the rest of the command
+# $T/vh.img (or $T/FILE, made by a pre hook) and --misbehave=MODE,...,
+# runs QEMU (the rest of the command
 # line, whose -chardev names $T/vh.sock), then stops the back end and
 # appends its log ($T/vhost.log) to the console, so that a case's regex
 # can name what it did. Exits with QEMU's status.
@@ -13,8 +14,12 @@
 # lives in a directory under /tmp and QEMU's arguments are rewritten.
 set -u
 words=()
+disk="$T/vh.img"
 while [ $# -gt 0 ] && [ "${1#*qemu-system}" = "$1" ]; do
-	words+=("$1")
+	case "$1" in
+	disk=*) disk="$T/${1#disk=}" ;;
+	*) words+=("$1") ;;
+	esac
 	shift
 done
 [ ${#words[@]} -ge 1 ] || { echo "vhost_hostile.sh: no mode given" >&2; exit 2; }
@@ -44,10 +49,13 @@ if [ ${#sock} -ge 100 ]; then
 	done
 	set -- "${args[@]}"
 fi
-rm -f "$T/vh.img" "$sock"
-truncate -s 16M "$T/vh.img"
+rm -f "$sock"
+if [ "$disk" = "$T/vh.img" ]; then
+	rm -f "$disk"
+	truncate -s 16M "$disk"
+fi
 
-"$bin" --socket="$sock" --disk="$T/vh.img" --serial=vh-hostile \
+"$bin" --socket="$sock" --disk="$disk" --serial=vh-hostile \
 	--misbehave="$misbehave" 2>"$T/vhost.log" &
 be=$!
 # Bounded: the back end listens within a few milliseconds.

@@ -16,7 +16,8 @@ static uint64_t offered_features(void)
 	uint64_t f = 1ull << VIRTIO_F_VERSION_1 | 1ull << VIRTIO_F_INDIRECT_DESC |
 		     1ull << VIRTIO_F_EVENT_IDX | 1ull << VHU_F_PROTOCOL_FEATURES |
 		     1ull << VIRTIO_BLK_F_SEG_MAX | 1ull << VIRTIO_BLK_F_BLK_SIZE |
-		     1ull << VIRTIO_BLK_F_FLUSH;
+		     1ull << VIRTIO_BLK_F_FLUSH | 1ull << VIRTIO_BLK_F_DISCARD |
+		     1ull << VIRTIO_BLK_F_WRITE_ZEROES;
 	if (opt.readonly)
 		f |= 1ull << VIRTIO_BLK_F_RO;
 	return f;
@@ -146,6 +147,12 @@ static void blk_config(struct dev *d, struct blk_config *c)
 	c->seg_max = (d->vq.num ? d->vq.num : 128) - 2;
 	c->blk_size = 512;
 	c->num_queues = 1;
+	c->max_discard_sectors = VHH_RANGE_SECTORS;
+	c->max_discard_seg = VHH_RANGE_SEGS;
+	c->discard_sector_alignment = 8;
+	c->max_write_zeroes_sectors = VHH_RANGE_SECTORS;
+	c->max_write_zeroes_seg = VHH_RANGE_SEGS;
+	c->write_zeroes_may_unmap = 1;
 }
 
 /* Never blocks: QEMU answers a change with GET_CONFIG on the main socket

@@ -104,11 +104,16 @@ struct vhu_vring_addr {
 #define VIRTIO_BLK_F_RO         5
 #define VIRTIO_BLK_F_BLK_SIZE   6
 #define VIRTIO_BLK_F_FLUSH      9
+#define VIRTIO_BLK_F_DISCARD    13
+#define VIRTIO_BLK_F_WRITE_ZEROES 14
 
 #define VIRTIO_BLK_T_IN         0
 #define VIRTIO_BLK_T_OUT        1
 #define VIRTIO_BLK_T_FLUSH      4
 #define VIRTIO_BLK_T_GET_ID     8
+#define VIRTIO_BLK_T_DISCARD    11
+#define VIRTIO_BLK_T_WRITE_ZEROES 13
+#define VIRTIO_BLK_WZ_F_UNMAP   1
 #define VIRTIO_BLK_S_OK         0
 #define VIRTIO_BLK_S_IOERR      1
 #define VIRTIO_BLK_S_UNSUPP     2
@@ -156,8 +161,20 @@ struct blk_config {
 	uint8_t writeback;
 	uint8_t unused0;
 	uint16_t num_queues;
-	uint8_t rest[24];
+	uint32_t max_discard_sectors;
+	uint32_t max_discard_seg;
+	uint32_t discard_sector_alignment;
+	uint32_t max_write_zeroes_sectors;
+	uint32_t max_write_zeroes_seg;
+	uint8_t write_zeroes_may_unmap;
+	uint8_t unused1[3];
 } __attribute__((packed));
+_Static_assert(sizeof(struct blk_config) == 60, "virtio 1.2 §5.2.4");
+
+/* The most sectors one DISCARD or WRITE_ZEROES segment may cover, and the
+ * most segments per request. */
+#define VHH_RANGE_SECTORS       32768
+#define VHH_RANGE_SEGS          16
 
 /* ---- what the device does wrong ---------------------------------------- */
 

@@ -10,6 +10,7 @@
  * before use: a broken chain is logged and answered with no status. */
 #include "vhh.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -90,6 +91,53 @@ static int disk_io(struct dev *d, uint64_t off, struct seg *data, unsigned n, bo
 		off += s->len;
 	}
 	return 0;
+}
+
+/* DISCARD and WRITE_ZEROES (§5.2.6): the data is an array of 16-byte
+ * segments {sector, num_sectors, flags}. Discarded sectors read back as
+ * zeroes here (the spec leaves them unspecified). */
+static uint8_t blk_ranges(struct dev *d, uint32_t type, struct seg *data, unsigned n,
+			  uint64_t dlen)
+{
+	uint8_t buf[16 * VHH_RANGE_SEGS];
+	uint64_t got = 0;
+
+	if (dlen == 0 || dlen % 16 || dlen > sizeof(buf))
+		return VIRTIO_BLK_S_IOERR;
+	for (unsigned k = 0; k < n; k++) {
+		memcpy(buf + got, data[k].p, data[k].len);
+		got += data[k].len;
+	}
+	for (uint64_t off = 0; off < dlen; off += 16) {
+		uint64_t sector;
+		uint32_t num, flags;
+		memcpy(&sector, buf + off, 8);
+		memcpy(&num, buf + off + 8, 4);
+		memcpy(&flags, buf + off + 12, 4);
+		/* §5.2.6.2: unknown flags, or unmap on a discard: unsupported. */
+		if (flags & ~(uint32_t)(type == VIRTIO_BLK_T_WRITE_ZEROES ? VIRTIO_BLK_WZ_F_UNMAP : 0))
+			return VIRTIO_BLK_S_UNSUPP;
+		if (num > VHH_RANGE_SECTORS || sector > d->disk_bytes / 512 ||
+		    num > d->disk_bytes / 512 - sector)
+			return VIRTIO_BLK_S_IOERR;
+		uint64_t at = sector * 512, len = (uint64_t)num * 512;
+		if (d->disk_fd < 0) {
+			memset(d->ram + at, 0, len);
+			continue;
+		}
+		int mode = type == VIRTIO_BLK_T_DISCARD ? FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE
+							: FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE;
+		if (fallocate(d->disk_fd, mode, (off_t)at, (off_t)len) == 0)
+			continue;
+		/* A file system without it: write the zeroes. */
+		static const uint8_t zero[65536];
+		for (uint64_t done = 0; done < len; done += sizeof(zero)) {
+			size_t w = len - done < sizeof(zero) ? (size_t)(len - done) : sizeof(zero);
+			if (pwrite(d->disk_fd, zero, w, (off_t)(at + done)) != (ssize_t)w)
+				return VIRTIO_BLK_S_IOERR;
+		}
+	}
+	return VIRTIO_BLK_S_OK;
 }
 
 /* One virtio-blk request (§5.2.6): a 16-byte header the device reads,
@@ -177,6 +225,8 @@ static uint32_t blk_request(struct dev *d, struct seg *s, unsigned n, uint32_t *
 			put += t;
 		}
 		written += put;
+	} else if (type == VIRTIO_BLK_T_DISCARD || type == VIRTIO_BLK_T_WRITE_ZEROES) {
+		st = opt.readonly ? VIRTIO_BLK_S_IOERR : blk_ranges(d, type, data, nd, dlen);
 	} else {
 		st = VIRTIO_BLK_S_UNSUPP;
 	}
