@@ -9,7 +9,9 @@
  * What must hold whatever the device does (drivers/virtio/README.md,
  * "Hardening"): the first vh.after requests work; a batch of requests
  * posted after that either all succeed with the right data (the legal
- * modes: none, reorder, irq-storm, config-storm) or every one of them
+ * modes: none, reorder, irq-storm, config-storm, and scribble, which
+ * trashes the descriptors and available ring the driver must not read
+ * back) or every one of them
  * ends, with 0 or -EIO and at least one -EIO, and so does every later
  * request (the device was failed); nothing is written past a buffer; the
  * heap is intact and as full as before; the other disk and the shell
@@ -174,7 +176,8 @@ static void rest_of_system(struct blkdev *good)
 
 TEST(vhost_hostile)
 {
-	static const char *const legal[] = { "none", "reorder", "irq-storm", "config-storm", NULL };
+	static const char *const legal[] = { "none", "reorder", "irq-storm", "config-storm",
+					     "scribble", NULL };
 	static const char *const faults[] = { "bad-id", "idle-id", "dup-id", "bad-len",
 					      "idx-jump", "hang", "vring-err", "disconnect", NULL };
 	const char *mode = cmdline_get("vh.mode");

@@ -40,6 +40,7 @@ static const char *const mb_names[] = {
 	[MB_CONFIG] = "config-storm",
 	[MB_DISCONNECT] = "disconnect",
 	[MB_REORDER] = "reorder",
+	[MB_SCRIBBLE] = "scribble",
 };
 
 const char *mb_name(enum misbehave m)
@@ -90,7 +91,9 @@ static void usage(FILE *f)
 "    vring-err          signals the error eventfd and completes nothing\n"
 "    config-storm       K capacity changes (200), MS apart (5), over the backend channel\n"
 "    disconnect         closes the connection with the request in flight\n"
-"    reorder            completes each batch taken last first (legal)\n");
+"    reorder            completes each batch taken last first (legal)\n"
+"    scribble           trashes the driver's descriptors (and indirect tables) and\n"
+"                       available ring once read, then completes well\n");
 }
 
 static int parse_misbehave(const char *arg)

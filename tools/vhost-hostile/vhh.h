@@ -191,6 +191,8 @@ enum misbehave {
 	MB_CONFIG,      /* capacity changes again and again (backend channel) */
 	MB_DISCONNECT,  /* the back end goes away with requests in flight */
 	MB_REORDER,     /* completions in reverse order of arrival (legal) */
+	MB_SCRIBBLE,    /* the driver's descriptors and available ring trashed
+			 * once read, requests then completed well */
 };
 
 struct opts {
@@ -249,6 +251,7 @@ struct dev {
 	int disk_fd;            /* -1: RAM */
 	uint8_t *ram;
 	uint64_t served;        /* requests completed well */
+	uint64_t scribbled;
 	bool misbehaving;
 	unsigned storm_left, changes_left;
 	uint64_t next_change_ms;

@@ -345,6 +345,31 @@ static bool complete(struct dev *d, uint16_t head, uint32_t len, uint32_t wtotal
 	return true;
 }
 
+/* Memory the driver owns but the device can write: a driver that reads
+ * back what it posted (instead of keeping its own copy) trips over this.
+ * The chain at head (and its indirect table) and its available slot are
+ * overwritten with values that point nowhere. */
+static void scribble(struct dev *d, uint16_t head, uint16_t slot)
+{
+	struct vring *vq = &d->vq;
+	unsigned n = 0;
+
+	for (uint16_t i = head; n < vq->num; n++) {
+		struct vring_desc c = vq->desc[i];
+		if (c.flags & VRING_DESC_F_INDIRECT) {
+			struct vring_desc *t = gpa_to_host(d, c.addr, c.len);
+			for (uint32_t k = 0; t && k < c.len / sizeof(*t); k++)
+				t[k] = (struct vring_desc){ 0xdead0000ull + k, 0xffffffffu,
+							    0xffff, 0xffff };
+		}
+		vq->desc[i] = (struct vring_desc){ 0xbad00000ull, 0xffffffffu, 0xffff, 0xffff };
+		if (!(c.flags & VRING_DESC_F_NEXT) || c.next >= vq->num)
+			break;
+		i = c.next;
+	}
+	vq->avail->ring[slot & (vq->num - 1)] = 0xffff;
+}
+
 /* Kept back (hang, vring-err): taken, never answered until the ring stops. */
 static void hold(struct dev *d, uint16_t head)
 {
@@ -454,6 +479,12 @@ void vring_process(struct dev *d)
 			vhh_log("head %u: malformed chain, no status written", head);
 		else
 			len = blk_request(d, segs, (unsigned)n, &wtotal);
+		if (bad && opt.mode == MB_SCRIBBLE) {
+			scribble(d, head, (uint16_t)(vq->last_avail - 1));
+			if (!d->scribbled++)
+				vhh_log("misbehave scribble: descriptors and available ring "
+					"trashed from head %u on", head);
+		}
 		if (bad && opt.mode == MB_REORDER) {
 			rev_head[nrev] = head;
 			rev_len[nrev++] = len;
