@@ -32,10 +32,12 @@ for s in "$ROOT"/tools/vhost-hostile/*; do
 	[ "$s" -nt "$bin" ] && stale=1
 done
 if [ $stale = 1 ]; then
+	# As `make tools` does, without the kernel build's set-up (lwIP); cases
+	# run in parallel, so under a lock and renamed into place.
 	mkdir -p "$ROOT/build/tools"
-	# Cases run in parallel: one build at a time.
-	flock "$ROOT/build/tools/.lock" make -s -C "$ROOT" tools >&2 ||
-		{ echo "vhost_hostile.sh: cannot build $bin" >&2; exit 2; }
+	flock "$ROOT/build/tools/.lock" sh -c '${HOSTCC:-gcc} -std=gnu11 -D_GNU_SOURCE -O2 -g \
+		-Wall -Wextra -Werror -o "$1.$$" "$2"/tools/vhost-hostile/*.c && mv -f "$1.$$" "$1"' \
+		sh "$bin" "$ROOT" >&2 || { echo "vhost_hostile.sh: cannot build $bin" >&2; exit 2; }
 fi
 
 sock="$T/vh.sock"
