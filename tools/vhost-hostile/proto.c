@@ -240,7 +240,8 @@ int proto_handle(struct dev *d)
 		vring_map(d, &ring_addr);
 		vq->addr_set = vq->desc != NULL;
 		if (vq->used)
-			vq->used_idx = __atomic_load_n(&vq->used->idx, __ATOMIC_ACQUIRE);
+			vq->used_idx = vq->signalled_at =
+				__atomic_load_n(&vq->used->idx, __ATOMIC_ACQUIRE);
 		break;
 	case VHU_SET_VRING_BASE:
 		vq->last_avail = (uint16_t)st.num;

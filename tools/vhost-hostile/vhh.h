@@ -232,6 +232,7 @@ struct vring {
 	struct vring_used *used;
 	uint16_t last_avail;    /* next available entry to take */
 	uint16_t used_idx;      /* our copy of used->idx */
+	uint16_t signalled_at;  /* used_idx at the last interrupt */
 	int kick, call, err;    /* eventfds, -1: none */
 	bool addr_set, started, disabled;
 	bool inflight[VHH_MAX_QUEUE];   /* heads taken and not yet completed */

@@ -250,8 +250,6 @@ static bool need_event(uint16_t event, uint16_t new_idx, uint16_t old)
 	return (uint16_t)(new_idx - event - 1) < (uint16_t)(new_idx - old);
 }
 
-static uint16_t signalled_at;
-
 void vring_signal(struct dev *d, bool force)
 {
 	struct vring *vq = &d->vq;
@@ -265,14 +263,14 @@ void vring_signal(struct dev *d, bool force)
 		bool need;
 		if (d->features & (1ull << VIRTIO_F_EVENT_IDX))
 			need = need_event(ld16(&vq->avail->ring[vq->num]), vq->used_idx,
-					  signalled_at);
+					  vq->signalled_at);
 		else
 			need = !(ld16(&vq->avail->flags) & VRING_AVAIL_F_NO_INTERRUPT);
-		signalled_at = vq->used_idx;
+		vq->signalled_at = vq->used_idx;
 		if (!need)
 			return;
 	}
-	signalled_at = vq->used_idx;
+	vq->signalled_at = vq->used_idx;
 	if (write(vq->call, &one, sizeof(one)) != sizeof(one) && errno != EAGAIN)
 		vhh_log("call eventfd: %s", strerror(errno));
 }
