@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # Wrapper for tests/cases/vhost_hostile.cases:
-#   wrap=tests/hooks/vhost_hostile.sh,MODE[,after=N][,count=K][,gap=MS][,disk=FILE]
+#   wrap=tests/hooks/vhost_hostile.sh,MODE[,after=N][,count=K][,gap=US][,disk=FILE]
 # Starts tools/vhost-hostile (build/tools/vhost-hostile, built here when
 # missing or stale) on the socket $T/vh.sock with a fresh 16 MiB disk
 # $T/vh.img (or $T/FILE, made by a pre hook) and --misbehave=MODE,...,

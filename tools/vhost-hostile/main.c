@@ -24,7 +24,7 @@ struct opts opt = {
 	.serial = "vhost-hostile",
 	.storm = 20000,
 	.changes = 200,
-	.gap_ms = 5,
+	.gap_us = ~0u,          /* per mode: 20 us (irq-storm), 5000 us (config-storm) */
 };
 
 static const char *const mb_names[] = {
@@ -78,7 +78,7 @@ static void usage(FILE *f)
 "  --size=MIB           RAM disk of MIB MiB when no --disk (default 16)\n"
 "  --serial=STR         GET_ID answer (default vhost-hostile)\n"
 "  --readonly           offer VIRTIO_BLK_F_RO and fail writes\n"
-"  --misbehave=MODE[,after=N][,count=K][,gap=MS]\n"
+"  --misbehave=MODE[,after=N][,count=K][,gap=US]\n"
 "                       serve N requests well (default 0), then MODE on every request:\n"
 "    none               behave (default)\n"
 "    bad-id             used id = queue size (out of range)\n"
@@ -86,10 +86,11 @@ static void usage(FILE *f)
 "    dup-id             the request completed twice\n"
 "    bad-len            used length one past the writable bytes posted\n"
 "    idx-jump           used index moved by queue size + 2\n"
-"    irq-storm          completes, then signals the call eventfd K times (20000)\n"
+"    irq-storm          completes, then signals the call eventfd K times (20000),\n"
+"                       US apart (20; 0: a tight loop, which the eventfd coalesces)\n"
 "    hang               takes requests and never completes them\n"
 "    vring-err          signals the error eventfd and completes nothing\n"
-"    config-storm       K capacity changes (200), MS apart (5), over the backend channel\n"
+"    config-storm       K capacity changes (200), US apart (5000), over the backend channel\n"
 "    disconnect         closes the connection with the request in flight\n"
 "    reorder            completes each batch taken last first (legal)\n"
 "    scribble           trashes the driver's descriptors (and indirect tables) and\n"
@@ -118,9 +119,9 @@ static int parse_misbehave(const char *arg)
 			opt.after = strtoull(tok + 6, &end, 0);
 		} else if (!strncmp(tok, "gap=", 4)) {
 			unsigned long v = strtoul(tok + 4, &end, 0);
-			if (v > 10000)
+			if (v > 10000000)
 				end = tok;
-			opt.gap_ms = (unsigned)v;
+			opt.gap_us = (unsigned)v;
 		} else if (!strncmp(tok, "count=", 6)) {
 			unsigned long v = strtoul(tok + 6, &end, 0);
 			if (v == 0 || v > 1000000)
@@ -185,8 +186,11 @@ static int timers(struct dev *d)
 			d->storm_left = 1;
 		if (--d->storm_left == 0)
 			vhh_log("irq-storm: %u interrupts signalled", opt.storm);
-		/* Short gaps, so that QEMU takes each signal as its own. */
-		nanosleep(&(struct timespec){ 0, 20000 }, NULL);
+		/* Short gaps, so that QEMU takes each signal as its own (an
+		 * eventfd adds up what it is told until it is read). */
+		if (opt.gap_us)
+			nanosleep(&(struct timespec){ opt.gap_us / 1000000,
+						      (long)(opt.gap_us % 1000000) * 1000 }, NULL);
 		timeout = 0;
 	}
 	if (d->changes_left || d->change_unsent) {
@@ -209,7 +213,7 @@ static int timers(struct dev *d)
 			if (!d->changes_left)
 				vhh_log("config-storm: %u changes sent, capacity now %llu",
 					opt.changes, (unsigned long long)d->capacity);
-			d->next_change_ms = t + opt.gap_ms;
+			d->next_change_ms = t + opt.gap_us / 1000;
 		}
 		timeout = (int)(d->next_change_ms > t ? d->next_change_ms - t : 0);
 	}
@@ -247,6 +251,8 @@ int main(int argc, char **argv)
 		default: usage(stderr); return 2;
 		}
 	}
+	if (opt.gap_us == ~0u)
+		opt.gap_us = opt.mode == MB_CONFIG ? 5000 : 20;
 	if (!opt.socket || optind != argc || (!opt.disk && !opt.ram_bytes)) {
 		usage(stderr);
 		return 2;

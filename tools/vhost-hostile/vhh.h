@@ -205,7 +205,7 @@ struct opts {
 	uint64_t after;         /* requests served well before misbehaving */
 	unsigned storm;         /* interrupts in an irq storm */
 	unsigned changes;       /* configuration changes in a config storm */
-	unsigned gap_ms;        /* between two of them */
+	unsigned gap_us;        /* between two storm events */
 };
 
 extern struct opts opt;
