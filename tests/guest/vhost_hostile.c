@@ -30,6 +30,7 @@
 
 CMDLINE_OPT(vh_mode, "vh.mode", "tests: what the vhost-user disk does wrong (vhost_hostile)");
 CMDLINE_OPT(vh_after, "vh.after", "tests: requests the vhost-user disk serves well first");
+CMDLINE_OPT(vh_threads, "vh.threads", "tests: 1: threads meet the device's fault, not a batch");
 
 #define VH_BYTES        (16u << 20)     /* the hostile disk's size */
 #define VH_BLOCK        4096u
@@ -141,6 +142,76 @@ static unsigned run_batch(struct blkdev *bd, bool check_data, unsigned *other,
 	return eio;
 }
 
+/* ---- threads ------------------------------------------------------------- */
+
+#define VH_THREADS      4
+#define VH_THREAD_READS 50
+
+struct vh_worker {
+	struct blkdev *bd;
+	unsigned id;
+	bool check;             /* the block holds the pattern: compare */
+	unsigned ok, eio, other, bad_data;
+	bool canary_ok;
+};
+
+/* Read the thread's own block until the first error (at most
+ * VH_THREAD_READS times), checking the data when told to. */
+static void vh_worker_fn(void *arg)
+{
+	struct vh_worker *w = arg;
+	uint32_t ss = w->bd->sector_size;
+	uint8_t *buf = malloc(VH_BLOCK + CANARY);
+
+	w->canary_ok = buf != NULL;
+	for (unsigned i = 0; buf && i < VH_THREAD_READS; i++) {
+		memset(buf + VH_BLOCK, 0xa5, CANARY);
+		int rc = vh_rw(w->bd, w->id, false, buf);
+		if (!canary_intact(buf))
+			w->canary_ok = false;
+		if (rc == -EIO) {
+			w->eio++;
+			break;
+		}
+		if (rc) {
+			w->other++;
+			break;
+		}
+		w->ok++;
+		if (w->check && blk_pattern_check(buf, vh_lba(w->bd, w->id), VH_BLOCK / ss, ss,
+						  VH_SEED) != -1)
+			w->bad_data++;
+	}
+	free(buf);
+}
+
+/* VH_THREADS readers at once. A fault must end every one of them with
+ * one -EIO (those waiting when the device is failed are woken with it);
+ * otherwise every read is right. */
+static void run_threads(struct blkdev *bd, bool fault)
+{
+	struct vh_worker w[VH_THREADS];
+	struct thread *t[VH_THREADS];
+
+	for (unsigned i = 0; i < VH_THREADS; i++) {
+		w[i] = (struct vh_worker){ .bd = bd, .id = i, .check = !fault };
+		t[i] = thread_create("vh-reader", vh_worker_fn, &w[i]);
+		T_CHECK(t[i] != NULL);
+	}
+	for (unsigned i = 0; i < VH_THREADS; i++) {
+		if (t[i])
+			T_EQ(thread_join(t[i]), 0);
+		test_diag("reader %u: %u ok, %u -EIO, %u other", i, w[i].ok, w[i].eio, w[i].other);
+		T_EQ(w[i].other, 0);
+		T_EQ(w[i].bad_data, 0);
+		T_CHECK(w[i].canary_ok);
+		if (fault)
+			T_EQ(w[i].eio, 1);
+		else
+			T_EQ(w[i].ok, VH_THREAD_READS);
+	}
+}
+
 /* The disks: the hostile one by its size, the healthy one beside it. */
 static void find_disks(struct blkdev **bad, struct blkdev **good)
 {
@@ -182,6 +253,7 @@ TEST(vhost_hostile)
 					      "idx-jump", "hang", "vring-err", "disconnect", NULL };
 	const char *mode = cmdline_get("vh.mode");
 	unsigned after = (unsigned)cmdline_get_range("vh.after", 0, 1000, 0);
+	bool threads = cmdline_get_bool("vh.threads", false);
 	struct blkdev *bad, *good;
 	struct heap_stats h0, h1;
 
@@ -248,6 +320,12 @@ TEST(vhost_hostile)
 			T_EQ(bad_data, 0);
 		}
 		T_EQ(vh_rw(bad, 0, false, buf), 0);
+		if (threads)
+			run_threads(bad, false);
+	} else if (threads) {
+		/* The fault meets several waiting threads. */
+		run_threads(bad, true);
+		T_EQ(vh_rw(bad, 0, false, buf), -EIO);
 	} else {
 		/* The fault: every request of the batch ends, each with 0 or
 		 * -EIO, at least one -EIO; the device is failed for good. */
