@@ -67,7 +67,7 @@ $(BUILD)/net/%.o: CFLAGS += $(LWIP_INC)
 
 include kern/arch/$(ARCH)/images.mk
 
-.PHONY: all kernel run test unit fuzz fuzz-smoke deps iso bench soak clean size conform
+.PHONY: all kernel run test unit fuzz fuzz-smoke deps iso bench soak clean size conform tools
 all: kernel
 kernel: $(BUILD)/kernel.elf $(ARCH_IMAGES)
 
@@ -149,6 +149,16 @@ run: deps kernel $(RUN_DEPS)
 	@$(if $(RUN_DEPS),echo "httpd: http://127.0.0.1:$(HTTP_PORT)/ (and /_status); poweroff in the shell leaves")
 	$(RUN_CMD) $(RUN_NET_$(NET)) $(RUN_APP)
 
+# --- host tools ---------------------------------------------------------------
+# vhost-hostile: a vhost-user virtio-blk back end that misbehaves on command
+# (tools/vhost-hostile/, libc only), for tests/cases/vhost_hostile.cases.
+VHH_SRCS := $(wildcard tools/vhost-hostile/*.c)
+build/tools/vhost-hostile: $(VHH_SRCS) tools/vhost-hostile/vhh.h
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	@$(HOSTCC) -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -o $@.tmp $(VHH_SRCS) && mv $@.tmp $@
+tools: build/tools/vhost-hostile
+
 # --- tests ------------------------------------------------------------------
 UNIT_TESTS :=
 include $(wildcard tests/unit/*.mk)
@@ -205,6 +215,7 @@ test: deps
 	$(MAKE) ARCH=aarch64 kernel
 	$(MAKE) unit
 	$(MAKE) fuzz-smoke
+	$(MAKE) tools
 	$(PYTHON) tests/bootfuzz.py --boots 20 --seed 1
 	tests/run --qemu system --qemu build/qemu10
 	tests/conform --small --qemu system --qemu build/qemu10

@@ -234,21 +234,33 @@ static const struct blkdev_ops vblk_ops = {
 
 #define CREAD(vb, field, ptr) VIRTIO_CREAD((vb)->vdev, struct virtio_blk_config, field, ptr)
 
-static uint64_t read_capacity(struct vblk *vb)
+/* The capacity in logical blocks. A read the device never lets settle
+ * (its configuration generation moving on every try, §2.5.1) fails with
+ * -EIO rather than passing for a disk of 0 blocks. */
+static int read_capacity(struct vblk *vb, uint64_t *blocks)
 {
 	uint64_t cap = 0;
-	CREAD(vb, capacity, &cap);
-	return cap / (vb->ssize / VIRTIO_BLK_SECTOR);
+	int rc = CREAD(vb, capacity, &cap);
+	if (rc)
+		return rc;
+	*blocks = cap / (vb->ssize / VIRTIO_BLK_SECTOR);
+	return 0;
 }
 
 /* §5.2.4: capacity may change (a resize); the device says so with a
- * configuration interrupt. */
+ * configuration interrupt. One it will not let us read keeps the old. */
 static void vblk_config_changed(struct virtio_dev *vdev)
 {
 	struct vblk *vb = virtio_get_drvdata(vdev);
+	uint64_t cap;
 	if (!vb)
 		return;
-	uint64_t cap = read_capacity(vb);
+	int rc = read_capacity(vb, &cap);
+	if (rc) {
+		pr_warn("%s: capacity unreadable (%d): keeping %llu sectors\n", vb->bd.name,
+			rc, (unsigned long long)vb->bd.capacity);
+		return;
+	}
 	if (cap != vb->bd.capacity) {
 		pr_info("%s: capacity now %llu sectors\n", vb->bd.name,
 			(unsigned long long)cap);
@@ -331,7 +343,11 @@ static int vblk_probe(struct virtio_dev *vdev)
 
 	vb->bd.driver = vblk_driver_name;
 	vb->bd.sector_size = vb->ssize;
-	vb->bd.capacity = read_capacity(vb);
+	rc = read_capacity(vb, &vb->bd.capacity);
+	if (rc) {
+		pr_err("%s: capacity unreadable: %d\n", vb->bd.name, rc);
+		goto fail;
+	}
 	vb->bd.flags = virtio_has_feature(vdev, VIRTIO_BLK_F_RO) ? BLKDEV_F_RO : 0;
 	vb->bd.max_sectors = (uint32_t)(max_bytes / vb->ssize);
 	vb->bd.align = 0;
