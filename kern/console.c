@@ -26,11 +26,26 @@ void console_write(const char *s, size_t n)
 {
 	if (!con)
 		return;
+	if (con->write) {
+		con->write(s, n);
+		return;
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '\n')
 			con->putc('\r');
 		con->putc(s[i]);
 	}
+}
+
+const char *console_name(void)
+{
+	return con ? con->name : NULL;
+}
+
+void console_flush(void)
+{
+	if (con && con->flush)
+		con->flush();
 }
 
 void console_set_intr_target(struct thread *t)
