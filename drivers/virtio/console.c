@@ -32,8 +32,9 @@ static unsigned vcon_count;
  * second bound. Only affects whether boot messages already see them. */
 #define VCON_SETTLE_QUIET_NS    (50 * NSEC_PER_MSEC)
 #define VCON_SETTLE_MAX_NS      (1000 * NSEC_PER_MSEC)
-/* The control thread looks at a polled control queue this often, and at
- * an interrupt-driven one on its own this often (a lost interrupt). */
+/* The control thread looks at a polled control queue (and a polled kernel
+ * console's input) this often, and at an interrupt-driven control queue
+ * on its own this often (a lost interrupt). */
 #define VCON_CTL_POLL_NS        (5 * NSEC_PER_MSEC)
 #define VCON_CTL_SLICE_NS       (100 * NSEC_PER_MSEC)
 /* A control message waits this long at most for a free buffer. */
@@ -330,9 +331,17 @@ static void ctl_thread(void *arg)
 	bool poll = virtio_polling(d->vdev);
 
 	while (!virtio_dev_broken(d->vdev)) {
-		if (poll)
-			virtio_poll(d->c_ivq);
-		if (ctl_process(d))
+		if (poll) {
+			/* Nobody else looks at a polled kernel console's
+			 * input while the shell runs a command: Ctrl-C must
+			 * still get through. */
+			for (uint32_t i = 0; i < d->nports; i++)
+				if (d->slots[i].kcons)
+					virtio_poll(d->slots[i].rxq);
+			if (d->c_ivq)
+				virtio_poll(d->c_ivq);
+		}
+		if (d->multiport && ctl_process(d))
 			continue;
 		if (poll) {
 			thread_sleep_ns(VCON_CTL_POLL_NS);
@@ -460,10 +469,12 @@ static int vcon_probe(struct virtio_dev *vdev)
 		s->hvc = (int)hvc_next++;
 		d->announced[0] |= 1;
 		vcon_hvc_found(s);
-		return 0;
+	} else {
+		ctl_settle(d);
 	}
-	ctl_settle(d);
-	if (!thread_create(d->name, ctl_thread, d))
+	/* The control queue's thread; a polled device without one still
+	 * needs it for console input. */
+	if ((d->multiport || virtio_polling(vdev)) && !thread_create(d->name, ctl_thread, d))
 		pr_err("%s: no control thread: ports will not change\n", d->name);
 	return 0;
 }
