@@ -303,15 +303,18 @@ static void ctl_handle(struct vcon_dev *d, const uint8_t *buf, uint32_t len)
 	mutex_unlock(&d->lock);
 }
 
-/* Act on every control message received so far. @return how many. */
+/* Act on every control message received so far, in order (one thread at
+ * a time: the control thread, or a writer catching up). @return how many. */
 static unsigned ctl_process(struct vcon_dev *d)
 {
 	unsigned n = 0;
 
+	mutex_lock(&d->ctl_lock);
 	for (;;) {
 		unsigned long fl = irq_save();
 		if (!d->ctl_n) {
 			irq_restore(fl);
+			mutex_unlock(&d->ctl_lock);
 			return n;
 		}
 		uint16_t idx = d->ctl_fifo[d->ctl_head];
@@ -323,6 +326,14 @@ static unsigned ctl_process(struct vcon_dev *d)
 		ctl_repost(d, idx);
 		n++;
 	}
+}
+
+void vcon_ctl_sync(struct vcon_dev *d)
+{
+	if (!d->multiport)
+		return;
+	virtio_poll(d->c_ivq);
+	ctl_process(d);
 }
 
 static void ctl_thread(void *arg)
@@ -398,6 +409,7 @@ static int vcon_probe(struct virtio_dev *vdev)
 	d->emerg = virtio_has_feature(vdev, VIRTIO_CONSOLE_F_EMERG_WRITE);
 	waitq_init(&d->ctl_wq);
 	mutex_init(&d->lock);
+	mutex_init(&d->ctl_lock);
 	d->nports = 1;
 	if (d->multiport) {
 		uint32_t max = 0;

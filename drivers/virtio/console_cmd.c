@@ -169,8 +169,10 @@ static void echo_thread(void *arg)
 	char *buf = malloc(ECHO_BUF);
 
 	if (buf && vport_open(w->name, &p) == 0) {
-		echo_loop(p, buf, &echo_stop);
+		int rc = echo_loop(p, buf, &echo_stop);
 		vport_close(p);
+		if (rc)
+			kprintf("portecho: %s: %s\n", w->name, strerror(rc));
 	}
 	free(buf);
 	w->done = true;

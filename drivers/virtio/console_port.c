@@ -65,8 +65,14 @@ int vport_open(const char *name, struct vport **out)
 				s->host_seen = s->host_open;
 			}
 			irq_restore(fl);
-			if (!rc && d->multiport)
+			if (!rc && d->multiport) {
 				vcon_ctl_send(d, s->id, VIRTIO_CONSOLE_PORT_OPEN, 1);
+				/* Our buffers have been posted since the port
+				 * came: QEMU, which stopped reading the
+				 * backend while the port was closed, reads it
+				 * again when told about the queue. */
+				virtio_notify(s->rxq);
+			}
 			mutex_unlock(&d->lock);
 			if (rc) {
 				free(p);
@@ -146,19 +152,26 @@ static int port_wait(struct vport *p, bool (*ready)(struct vport *), uint64_t ti
 		}
 		if (deadline && deadline - now < slice)
 			slice = deadline - now;
+		/* Now and then: the device status (§2.1.2), and a nudge
+		 * for a device that stopped reading a backend for us (see
+		 * vport_open; the open's own nudge may have come early). */
 		if (poll) {
 			irq_restore(fl);
 			thread_yield();
-			if ((++spins & 4095) == 0)
+			if ((++spins & 4095) == 0) {
 				virtio_check_status(vdev);
+				virtio_notify(s->rxq);
+			}
 			continue;
 		}
 		int rc = waitq_sleep_intr_locked(&s->wq, slice);
 		irq_restore(fl);
 		if (rc == -EINTR)
 			return -EINTR;
-		if (rc == -ETIMEDOUT)
+		if (rc == -ETIMEDOUT) {
 			virtio_check_status(vdev);
+			virtio_notify(s->rxq);
+		}
 	}
 }
 
@@ -225,6 +238,9 @@ long vport_write(struct vport *p, const void *buf, size_t n, uint64_t timeout_ns
 	struct vcon_slot *s = p->s;
 	size_t done = 0;
 
+	/* A polled control queue may still hold the host's PORT_OPEN. */
+	if (!s->host_open)
+		vcon_ctl_sync(s->dev);
 	while (done < n) {
 		int rc = port_wait(p, can_write, timeout_ns);
 		if (rc)

@@ -77,6 +77,7 @@ struct vcon_dev {
 	uint32_t ctl_tx_free;
 	struct waitq ctl_wq;
 	struct mutex lock;              /* port state changes vs. open/close */
+	struct mutex ctl_lock;          /* one thread acts on control messages */
 	uint64_t ctl_errors;
 };
 
@@ -84,6 +85,9 @@ extern struct vcon_dev *vcon_devs;
 
 /* console.c */
 int vcon_ctl_send(struct vcon_dev *d, uint32_t id, uint16_t event, uint16_t value);
+/* Act on the control messages that came so far (a writer that finds the
+ * host end closed: its PORT_OPEN may be waiting in a polled queue). */
+void vcon_ctl_sync(struct vcon_dev *d);
 void vcon_rx_repost(struct vcon_slot *s, uint16_t idx);
 /* Take completions now on the slot's queues (poll mode has no interrupt). */
 void vcon_slot_poll(struct vcon_slot *s);

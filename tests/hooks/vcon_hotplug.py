@@ -111,7 +111,8 @@ def main():
             end = time.monotonic() + 15
             while traffic.bytes == before and not traffic.error:
                 if time.monotonic() > end:
-                    print('round %d: traffic stalled' % r)
+                    print('round %d: traffic stalled at %d bytes; console ends:\n%s' % (
+                        r, traffic.bytes, console()[-1500:]))
                     return 1
                 time.sleep(0.05)
             print('round %d: %s added, echoed, removed; %d traffic bytes so far' % (
