@@ -21,6 +21,7 @@
 struct vport {
 	struct vcon_slot *s;
 	uint32_t gen;           /* the port's generation when opened */
+	unsigned want;          /* vport_poll's events */
 };
 
 /* The handle's port is still the one it opened. Interrupts off. */
@@ -228,11 +229,6 @@ static bool can_write(struct vport *p)
 	return !alive(p) || s->tx_free || !s->host_open;
 }
 
-static bool can_either(struct vport *p)
-{
-	return can_read(p) || can_write(p);
-}
-
 long vport_write(struct vport *p, const void *buf, size_t n, uint64_t timeout_ns)
 {
 	struct vcon_slot *s = p->s;
@@ -281,32 +277,39 @@ long vport_write(struct vport *p, const void *buf, size_t n, uint64_t timeout_ns
 	return (long)done;
 }
 
-int vport_poll(struct vport *p, unsigned events, uint64_t timeout_ns)
+/* The events that hold now. Interrupts off. */
+static unsigned events_now(struct vport *p)
 {
 	struct vcon_slot *s = p->s;
-	unsigned got = 0;
+	bool a = alive(p);
+	unsigned ev = 0;
 
-	for (int pass = 0; pass < 2; pass++) {
-		unsigned long fl = irq_save();
-		bool a = alive(p);
-		if ((events & VPORT_IN) && can_read(p))
-			got |= VPORT_IN;
-		if ((events & VPORT_OUT) && a && s->tx_free && s->host_open)
-			got |= VPORT_OUT;
-		if (!a || (s->host_seen && !s->host_open))
-			got |= VPORT_HUP;
-		irq_restore(fl);
-		if (got || pass)
-			return (int)got;
-		bool (*cond)(struct vport *) = !(events & VPORT_OUT) ? can_read
-			: !(events & VPORT_IN) ? can_write : can_either;
-		int rc = port_wait(p, cond, timeout_ns);
-		if (rc == -ETIMEDOUT || rc == -EAGAIN)
-			return 0;
-		if (rc)
-			return rc;
-	}
-	return (int)got;
+	if (a && s->fifo_n)
+		ev |= VPORT_IN;
+	if (a && s->tx_free && s->host_open)
+		ev |= VPORT_OUT;
+	if (!a || (s->host_seen && !s->host_open))
+		ev |= VPORT_HUP | VPORT_IN;     /* a read returns at once */
+	return ev;
+}
+
+static bool poll_ready(struct vport *p)
+{
+	return events_now(p) & p->want;
+}
+
+int vport_poll(struct vport *p, unsigned events, uint64_t timeout_ns)
+{
+	p->want = events | VPORT_HUP;
+	int rc = port_wait(p, poll_ready, timeout_ns);
+	if (rc == -ETIMEDOUT || rc == -EAGAIN)
+		return 0;
+	if (rc)
+		return rc;
+	unsigned long fl = irq_save();
+	unsigned ev = events_now(p) & p->want;
+	irq_restore(fl);
+	return (int)ev;
 }
 
 unsigned vport_list(struct vport_info *out, unsigned max)

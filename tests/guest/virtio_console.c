@@ -159,8 +159,13 @@ TEST(virtio_console_closed_port)
 	T_EQ(vport_write(p, "x", 1, VPORT_FOREVER), -EPIPE);
 	T_EQ(vport_read(p, b, sizeof(b), 0), -EAGAIN);
 	T_EQ(vport_read(p, b, sizeof(b), 30 * NSEC_PER_MSEC), -ETIMEDOUT);
-	/* Never open on the host: not an end of file either. */
+	/* Never open on the host: not an end of file either, and no room
+	 * to write; a poll waits its bound. */
 	T_EQ(vport_poll(p, VPORT_IN, 30 * NSEC_PER_MSEC), 0);
+	uint64_t t0 = time_ns();
+	T_EQ(vport_poll(p, VPORT_OUT, 30 * NSEC_PER_MSEC), 0);
+	T_CHECK(time_ns() - t0 >= 30 * NSEC_PER_MSEC);
+	T_EQ(vport_poll(p, VPORT_IN | VPORT_OUT, 0), 0);
 	vport_close(p);
 }
 
