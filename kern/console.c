@@ -9,6 +9,7 @@
 #include <kern/irq.h>
 #include <kern/time.h>
 #include <kern/errno.h>
+#include <string.h>
 
 static const struct console_ops *con;
 static char rx_ring[256];
@@ -17,20 +18,60 @@ static struct waitq rx_wq = WAITQ_INIT;
 static bool rx_irq;
 static struct thread *volatile intr_target;
 
-void console_register(const struct console_ops *ops)
-{
-	con = ops;
-}
+/* Output from before any console (a machine without a UART, until its
+ * virtio console port is found): kept, up to its size, and replayed to the
+ * first console registered. */
+static char early[4096];
+static size_t early_n;
 
-void console_write(const char *s, size_t n)
+static void out(const char *s, size_t n)
 {
-	if (!con)
+	if (con->write) {
+		con->write(s, n);
 		return;
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '\n')
 			con->putc('\r');
 		con->putc(s[i]);
 	}
+}
+
+void console_register(const struct console_ops *ops)
+{
+	unsigned long flags = irq_save();
+	bool first = !con;
+
+	con = ops;
+	if (first && early_n) {
+		out(early, early_n);
+		early_n = 0;
+	}
+	irq_restore(flags);
+}
+
+void console_write(const char *s, size_t n)
+{
+	if (!con) {
+		unsigned long flags = irq_save();
+		size_t k = MIN(n, sizeof(early) - early_n);
+		memcpy(early + early_n, s, k);
+		early_n += k;
+		irq_restore(flags);
+		return;
+	}
+	out(s, n);
+}
+
+const char *console_name(void)
+{
+	return con ? con->name : NULL;
+}
+
+void console_flush(void)
+{
+	if (con && con->flush)
+		con->flush();
 }
 
 void console_set_intr_target(struct thread *t)

@@ -429,6 +429,14 @@ int virtio_kick(struct virtqueue *vq)
 	return rc < 0 ? rc : 0;
 }
 
+void virtio_notify(struct virtqueue *vq)
+{
+	unsigned long flags = irq_save();
+	if (!vq_broken(vq))
+		vq->notify(vq);
+	irq_restore(flags);
+}
+
 /* ---- interrupts ------------------------------------------------------------- */
 
 void virtio_intr_vq(void *arg)

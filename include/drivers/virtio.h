@@ -139,6 +139,11 @@ int virtio_enqueue(struct virtqueue *vq, void *cookie, const struct vq_sg *sg,
 		   unsigned n_out, unsigned n_in);
 /* Publish and notify (see vq_kick). @return 0 or -EIO. */
 int virtio_kick(struct virtqueue *vq);
+/* Notify the device about vq even when nothing new is in it (virtio_kick
+ * skips that). For a device that looks at its backend only when told:
+ * QEMU's virtio-serial reads a port's chardev again on a receive-queue
+ * notification, after a port opened with every buffer already posted. */
+void virtio_notify(struct virtqueue *vq);
 /* Block until *flag is true: sleep until an interrupt (irq mode) or poll
  * the used ring (poll mode). The done() callback sets the flag; a failed
  * device completes everything, and a device that leaves a request

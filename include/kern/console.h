@@ -10,10 +10,19 @@ struct console_ops {
 	const char *name;
 	void (*putc)(char c);
 	int (*getc)(void);      /* polled: a byte, or -1 when none is waiting */
+	/* Optional: n bytes at once, '\n' not yet expanded (a console that
+	 * sends buffers, not bytes: the virtio console). Any context. */
+	void (*write)(const char *s, size_t n);
+	/* Optional: wait (bounded) until what was written has left. */
+	void (*flush)(void);
 };
 
 /* Make ops the console (the early UART registers itself first). */
 void console_register(const struct console_ops *ops);
+/* The console's name, or NULL while there is none (no UART). */
+const char *console_name(void);
+/* Push out what the console holds (before the VM exits). */
+void console_flush(void);
 /* From the driver's receive interrupt: queue one input byte. */
 void console_rx(char c);
 /* Has the driver got receive interrupts going? Else readers poll. */

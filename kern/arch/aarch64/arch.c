@@ -3,6 +3,7 @@
  * semihosting), idling and backtraces. The cycle counter is in timer.c. */
 #include <kern/arch.h>
 #include <kern/backtrace.h>
+#include <kern/console.h>
 #include <kern/cmdline.h>
 #include <kern/errno.h>
 #include <kern/printk.h>
@@ -128,6 +129,7 @@ void arch_exit(int code)
 
 void arch_poweroff(void)
 {
+	console_flush();        /* a virtio console's last lines */
 	__asm__ __volatile__("msr daifset, #2" ::: "memory");
 	long rc = psci_call(PSCI_SYSTEM_OFF, 0, 0, 0);
 	kprintf("poweroff: PSCI SYSTEM_OFF failed (%ld); halting\n", rc);

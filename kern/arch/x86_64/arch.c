@@ -3,6 +3,7 @@
  * the cycle counter and backtraces. */
 #include <kern/arch.h>
 #include <kern/backtrace.h>
+#include <kern/console.h>
 #include <kern/printk.h>
 #include <kern/ksyms.h>
 #include <kern/time.h>
@@ -37,6 +38,7 @@ static void power_off_machine(void);
 
 void arch_exit(int code)
 {
+	console_flush();        /* a virtio console's last lines */
 	__asm__ __volatile__("cli");
 	outl(DEBUG_EXIT_PORT, (uint32_t)code);
 	udelay(EXIT_GRACE_US);
