@@ -386,7 +386,9 @@ static int vscsi_probe(struct virtio_dev *vdev)
 	const struct virtio_vq_info info[3] = {
 		{ .name = "control", .done = vscsi_ctrl_done },
 		{ .name = "event", .done = vscsi_event_done },
-		{ .name = "request", .done = vscsi_req_done, .indirect_max = 4 },
+		/* QEMU reports data-out bytes in the used length too. */
+		{ .name = "request", .done = vscsi_req_done, .indirect_max = 4,
+		  .used_len_all = true },
 	};
 	rc = virtio_find_vqs(vdev, 3, vqs, info);
 	if (rc)
