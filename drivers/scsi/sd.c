@@ -45,8 +45,10 @@ static const char *op_name(uint8_t op)
 
 int scsi_exec(struct scsi_host *h, struct scsi_cmd *c, const char *who)
 {
-	uint64_t ready_ns = (uint64_t)cmdline_get_range("scsi.ready_ms", 0, 3600000, 10000) *
-			    NSEC_PER_MSEC;
+	static uint64_t ready_ns = UINT64_MAX;
+	if (ready_ns == UINT64_MAX)
+		ready_ns = (uint64_t)cmdline_get_range("scsi.ready_ms", 0, 3600000, 10000) *
+			   NSEC_PER_MSEC;
 	uint64_t deadline = time_ns() + ready_ns;
 	unsigned retries = 0;
 	const char *op = op_name(c->cdb.b[0]);

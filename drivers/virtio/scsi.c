@@ -200,9 +200,12 @@ static void vscsi_exec(struct scsi_host *h, struct scsi_cmd *c)
 
 	memset(&r, 0, sizeof(r));
 	r.magic = VSCSI_REQ_MAGIC;
-	if (virtio_scsi_lun_encode(c->target, c->lun, r.req.lun) ||
-	    c->cdb.len > VIRTIO_SCSI_CDB_SIZE) {
-		c->host_err = -ENODEV;
+	if (c->cdb.len > VIRTIO_SCSI_CDB_SIZE) {
+		c->host_err = -EINVAL;
+		goto out;
+	}
+	if (virtio_scsi_lun_encode(c->target, c->lun, r.req.lun)) {
+		c->host_err = -ENODEV;      /* no such address on this bus */
 		goto out;
 	}
 	r.req.id = ++vs->next_id;
