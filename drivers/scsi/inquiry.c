@@ -7,16 +7,15 @@
  * the bytes both delivered and covered by the answer's own length field. */
 #include <drivers/scsi.h>
 #include <kern/errno.h>
-#include <stdio.h>
 #include <string.h>
 #include "be.h"
 
-/* Copy an ASCII field of n bytes into out[n + 1], blanks cut, anything
+/* Copy an ASCII field of n bytes into out[n + 1], up to a NUL, blanks cut, anything
  * unprintable made '?', so device strings are safe to print. */
 static void ascii_field(char *out, const uint8_t *p, unsigned n, unsigned have)
 {
 	unsigned k = 0;
-	for (unsigned i = 0; i < n && i < have; i++)
+	for (unsigned i = 0; i < n && i < have && p[i]; i++)    /* NUL: padding */
 		out[k++] = (p[i] >= 0x20 && p[i] < 0x7f) ? (char)p[i] : '?';
 	while (k && out[k - 1] == ' ')
 		k--;
@@ -132,16 +131,24 @@ int scsi_vpd_devid(const uint8_t *buf, uint32_t len, char *out, size_t outlen)
 		return -ENOENT;
 	int dl = best[3];
 	uint8_t codeset = best[0] & 0x0f;
-	size_t k = 0;
 	if (codeset == 2 || codeset == 3) {
+		/* ASCII (or UTF-8, kept to its printable ASCII). */
 		char tmp[256];
 		ascii_field(tmp, best + 4, (unsigned)dl, (unsigned)dl);
-		/* ASCII identifiers may be NUL-padded too. */
-		snprintf(out, outlen, "%s", tmp);
+		size_t n = strnlen(tmp, sizeof(tmp));
+		if (n > outlen - 1)
+			n = outlen - 1;
+		memcpy(out, tmp, n);
+		out[n] = 0;
 		return 0;
 	}
-	for (int i = 0; i < dl && k + 3 <= outlen; i++)
-		k += (size_t)snprintf(out + k, outlen - k, "%02x", best[4 + i]);
+	static const char hex[] = "0123456789abcdef";
+	size_t k = 0;
+	for (int i = 0; i < dl && k + 2 < outlen; i++) {
+		out[k++] = hex[best[4 + i] >> 4];
+		out[k++] = hex[best[4 + i] & 15];
+	}
+	out[k] = 0;
 	return 0;
 }
 
