@@ -23,6 +23,8 @@
 
 CMDLINE_OPT(scsi_timeout_ms, "scsi.timeout_ms",
 	    "a virtio-scsi command unanswered this long is aborted (ms, default 30000)");
+CMDLINE_OPT(scsi_abort, "scsi.abort",
+	    "0: on a timeout go straight to LOGICAL UNIT RESET, no ABORT TASK (tests)");
 
 #define VSCSI_EVENTS        8           /* event buffers kept posted */
 #define VSCSI_MAX_BYTES     (1u << 20)
@@ -54,6 +56,7 @@ struct vscsi {
 	struct virtqueue *ctrl, *evq, *req;
 	uint64_t next_id;
 	uint64_t timeout_ns;
+	bool abort_task;                    /* scsi.abort: ABORT TASK first */
 	struct mutex tmf_lock;
 	struct vscsi_tmf tmf;
 	struct virtio_scsi_event events[VSCSI_EVENTS];
@@ -175,11 +178,13 @@ static void vscsi_wait(struct vscsi *vs, struct vscsi_req *r, const struct scsi_
 	       vs->host.name, c->cdb.b[0], c->target, c->lun, (unsigned long long)r->req.id,
 	       (unsigned long long)(vs->timeout_ns / NSEC_PER_MSEC));
 	r->aborted = true;
-	vs->n_abort++;
-	vscsi_tmf(vs, VIRTIO_SCSI_T_TMF_ABORT_TASK, r->req.lun, r->req.id);
-	rc = virtio_wait_intr(vs->req, &r->done, vs->timeout_ns);
-	if (rc != -ETIMEDOUT)
-		goto finish;
+	if (vs->abort_task) {
+		vs->n_abort++;
+		vscsi_tmf(vs, VIRTIO_SCSI_T_TMF_ABORT_TASK, r->req.lun, r->req.id);
+		rc = virtio_wait_intr(vs->req, &r->done, vs->timeout_ns);
+		if (rc != -ETIMEDOUT)
+			goto finish;
+	}
 	vs->n_reset++;
 	vscsi_tmf(vs, VIRTIO_SCSI_T_TMF_LOGICAL_UNIT_RESET, r->req.lun, 0);
 	rc = virtio_wait_intr(vs->req, &r->done, vs->timeout_ns);
@@ -375,6 +380,7 @@ static int vscsi_probe(struct virtio_dev *vdev)
 	sem_init(&vs->ev_sem, 0);
 	vs->timeout_ns = (uint64_t)cmdline_get_range("scsi.timeout_ms", 100, 86400000, 30000) *
 			 NSEC_PER_MSEC;
+	vs->abort_task = cmdline_get_bool("scsi.abort", true);
 
 	int rc = set_sizes(vs);
 	if (rc)

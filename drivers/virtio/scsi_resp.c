@@ -61,6 +61,10 @@ void virtio_scsi_resp_check(const struct virtio_scsi_resp_cmd *r, uint32_t used,
 		out->host_err = -ENODEV;
 		return;
 	case VIRTIO_SCSI_S_RESET:
+		/* Our own LOGICAL UNIT RESET after the timeout, or a reset
+		 * that caught a command that may simply be sent again. */
+		out->host_err = aborted ? -ETIMEDOUT : -EAGAIN;
+		return;
 	case VIRTIO_SCSI_S_BUSY:
 		out->host_err = -EAGAIN;
 		return;

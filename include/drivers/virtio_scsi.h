@@ -122,7 +122,8 @@ int virtio_scsi_lun_decode(const uint8_t in[8], uint16_t *target, uint32_t *lun)
 
 /* What one command's response says (§5.6.6.1), checked against what was
  * posted: used is the used length from the ring (response + data-in),
- * xfer the data buffer's length. */
+ * xfer the data buffer's length, aborted whether the driver sent a TMF
+ * (ABORT TASK, LUN reset) for it: then ABORTED and RESET mean -ETIMEDOUT. */
 struct virtio_scsi_result {
 	int host_err;           /* 0, or as struct scsi_cmd's host_err */
 	uint8_t status;

@@ -402,6 +402,11 @@ UNIT(virtio_response)
 	CHECK_EQ(res.host_err, -ETIMEDOUT);
 	virtio_scsi_resp_check(&r, 108, 0, false, &res);
 	CHECK_EQ(res.host_err, -EAGAIN);
+	r.response = VIRTIO_SCSI_S_RESET;
+	virtio_scsi_resp_check(&r, 108, 0, false, &res);
+	CHECK_EQ(res.host_err, -EAGAIN);
+	virtio_scsi_resp_check(&r, 108, 0, true, &res);
+	CHECK_EQ(res.host_err, -ETIMEDOUT);
 	r.response = VIRTIO_SCSI_S_BUSY;
 	virtio_scsi_resp_check(&r, 108, 0, false, &res);
 	CHECK_EQ(res.host_err, -EAGAIN);
