@@ -59,7 +59,11 @@ int scsi_exec(struct scsi_host *h, struct scsi_cmd *c, const char *who)
 		c->status = 0;
 		c->sense_len = 0;
 		c->resid = 0;
-		h->ops->exec(h, c);
+		int qrc = h->ops->queue(h, c);
+		if (qrc)
+			c->host_err = qrc;
+		else
+			h->ops->wait(h, c);
 		if (c->host_err == -EAGAIN) {
 			/* A bus reset or a busy transport: the command did
 			 * not run; try again, a bounded number of times. */

@@ -30,18 +30,23 @@ CMDLINE_OPT(scsi_abort, "scsi.abort",
 #define VSCSI_MAX_BYTES     (1u << 20)
 #define VSCSI_REQ_MAGIC     0x56534352u /* "VSCR" */
 
-/* One command in flight. It lives on the stack of the thread in
- * vscsi_exec, which waits until the device (or the core failing it) gives
- * it back, so the device never writes memory that went away. */
+/* One command in flight, kept in its scsi_cmd's host_priv: whoever owns
+ * the command owns the memory the device writes, until done. */
 struct vscsi_req {
 	struct virtio_scsi_req_cmd req;     /* device-readable */
 	struct virtio_scsi_resp_cmd resp;   /* device-writable */
 	uint32_t magic;
-	uint32_t used;
-	int err;
-	bool aborted;                       /* we sent ABORT TASK for it */
-	volatile bool done;
+	bool aborted;                       /* we sent a TMF for it */
+	struct scsi_cmd *cmd;
+	struct vscsi *vs;
 };
+_Static_assert(sizeof(struct vscsi_req) <= sizeof(((struct scsi_cmd *)0)->host_priv),
+	       "SCSI_HOST_PRIV_WORDS too small for a virtio-scsi request");
+
+static struct vscsi_req *req_of(struct scsi_cmd *c)
+{
+	return (struct vscsi_req *)c->host_priv;
+}
 
 struct vscsi_tmf {
 	struct virtio_scsi_ctrl_tmf req;
@@ -73,22 +78,51 @@ static unsigned vscsi_count;
 
 /* ---- completions (interrupts disabled) --------------------------------------- */
 
+/* The response checked (virtio_scsi_resp_check) and handed to the
+ * command; then done and the command's own callback. */
+static void vscsi_finish(struct vscsi_req *r, uint32_t used, int err)
+{
+	struct scsi_cmd *c = r->cmd;
+	struct virtio_scsi_result res;
+
+	if (err) {
+		c->host_err = -EIO;     /* the device failed: reset, -EIO all */
+	} else {
+		virtio_scsi_resp_check(&r->resp, used, c->dir == SCSI_DIR_NONE ? 0 : c->len,
+				       r->aborted, &res);
+		if (res.why) {
+			r->vs->n_bad++;
+			pr_err("%s: command 0x%02x (target %u lun %u, tag %llu): %s (used %u, sense %u, residual %u, response %u): failed\n",
+			       r->vs->host.name, c->cdb.b[0], c->target, c->lun,
+			       (unsigned long long)r->req.id, res.why, used, r->resp.sense_len,
+			       r->resp.residual, r->resp.response);
+		}
+		c->host_err = res.host_err;
+		c->status = res.status;
+		c->resid = res.resid;
+		c->sense_len = MIN(res.sense_len, (uint32_t)SCSI_SENSE_MAX);
+		memcpy(c->sense, r->resp.sense, c->sense_len);
+	}
+	r->magic = 0;
+	c->done = true;
+	if (c->end)
+		c->end(c);
+}
+
 static void vscsi_req_done(struct virtqueue *vq, void *cookie, uint32_t len, int err)
 {
 	struct vscsi_req *r = cookie;
 	/* The core hands back only cookies it has in flight; a request we
 	 * do not know, or one already finished, would still be a device (or
 	 * driver) bug worth saying so rather than acting on. */
-	if (!r || r->magic != VSCSI_REQ_MAGIC || r->done) {
+	if (!r || r->magic != VSCSI_REQ_MAGIC || r->cmd->done) {
 		struct vscsi *vs = virtio_get_drvdata(virtio_vq_dev(vq));
 		if (vs)
 			vs->n_bad++;
 		pr_err("virtio-scsi: completion for an unknown request ignored\n");
 		return;
 	}
-	r->used = len;
-	r->err = err;
-	r->done = true;
+	vscsi_finish(r, len, err);
 }
 
 static void vscsi_ctrl_done(struct virtqueue *vq, void *cookie, uint32_t len, int err)
@@ -164,107 +198,94 @@ static int vscsi_tmf(struct vscsi *vs, uint32_t subtype, const uint8_t lun[8], u
 
 /* ---- commands (§5.6.6.1) ---------------------------------------------------------- */
 
-/* Wait for r within scsi.timeout_ms; past it ABORT TASK, then LOGICAL
+/* Wait for c within scsi.timeout_ms; past it ABORT TASK, then LOGICAL
  * UNIT RESET, each given the same time, then fail the device (which gives
- * every request back with -EIO). So this always returns with r done. A
- * Ctrl-C does not abandon the request (its buffers are the caller's): the
+ * every request back with -EIO). So this always returns with c done. A
+ * Ctrl-C does not abandon the command (its buffers are the caller's): the
  * wait goes on under the core's own bound. */
-static void vscsi_wait(struct vscsi *vs, struct vscsi_req *r, const struct scsi_cmd *c)
+static void vscsi_wait(struct scsi_host *h, struct scsi_cmd *c)
 {
-	int rc = virtio_wait_intr(vs->req, &r->done, vs->timeout_ns);
+	struct vscsi *vs = h->priv;
+	struct vscsi_req *r = req_of(c);
+	uint64_t tag = r->req.id;
+	uint8_t lun[8];
+	memcpy(lun, r->req.lun, 8);
+
+	int rc = virtio_wait_intr(vs->req, &c->done, vs->timeout_ns);
 	if (rc != -ETIMEDOUT)
 		goto finish;
 	pr_err("%s: command 0x%02x (target %u lun %u, tag %llu) unanswered after %llu ms: aborting\n",
-	       vs->host.name, c->cdb.b[0], c->target, c->lun, (unsigned long long)r->req.id,
+	       vs->host.name, c->cdb.b[0], c->target, c->lun, (unsigned long long)tag,
 	       (unsigned long long)(vs->timeout_ns / NSEC_PER_MSEC));
-	r->aborted = true;
+	/* Marked before the TMF goes out, so the ABORTED or RESET answer
+	 * it brings reads as a timeout, not as a retryable reset. */
+	unsigned long flags = irq_save();
+	if (!c->done)
+		r->aborted = true;
+	irq_restore(flags);
 	if (vs->abort_task) {
 		vs->n_abort++;
-		vscsi_tmf(vs, VIRTIO_SCSI_T_TMF_ABORT_TASK, r->req.lun, r->req.id);
-		rc = virtio_wait_intr(vs->req, &r->done, vs->timeout_ns);
+		vscsi_tmf(vs, VIRTIO_SCSI_T_TMF_ABORT_TASK, lun, tag);
+		rc = virtio_wait_intr(vs->req, &c->done, vs->timeout_ns);
 		if (rc != -ETIMEDOUT)
 			goto finish;
 	}
 	vs->n_reset++;
-	vscsi_tmf(vs, VIRTIO_SCSI_T_TMF_LOGICAL_UNIT_RESET, r->req.lun, 0);
-	rc = virtio_wait_intr(vs->req, &r->done, vs->timeout_ns);
+	vscsi_tmf(vs, VIRTIO_SCSI_T_TMF_LOGICAL_UNIT_RESET, lun, 0);
+	rc = virtio_wait_intr(vs->req, &c->done, vs->timeout_ns);
 	if (rc != -ETIMEDOUT)
 		goto finish;
 	virtio_dev_fail(vs->vdev, "command unanswered after abort and LUN reset");
 finish:
-	if (!r->done)
-		virtio_wait(vs->req, &r->done);
+	if (!c->done)
+		virtio_wait(vs->req, &c->done);
 }
 
-static void vscsi_exec(struct scsi_host *h, struct scsi_cmd *c)
+/* §5.6.6.1: readable header and data-out, then the writable response and
+ * data-in. */
+static int vscsi_queue(struct scsi_host *h, struct scsi_cmd *c)
 {
 	struct vscsi *vs = h->priv;
-	struct vscsi_req r;
+	struct vscsi_req *r = req_of(c);
 	struct vq_sg sg[4];
 	unsigned n_out = 0, n_in = 0, n = 0;
 
-	memset(&r, 0, sizeof(r));
-	r.magic = VSCSI_REQ_MAGIC;
-	if (c->cdb.len > VIRTIO_SCSI_CDB_SIZE) {
-		c->host_err = -EINVAL;
-		goto out;
-	}
-	if (virtio_scsi_lun_encode(c->target, c->lun, r.req.lun)) {
-		c->host_err = -ENODEV;      /* no such address on this bus */
-		goto out;
-	}
-	r.req.id = ++vs->next_id;
-	r.req.task_attr = VIRTIO_SCSI_S_SIMPLE;
-	memcpy(r.req.cdb, c->cdb.b, c->cdb.len);
-	/* §5.6.6.1: readable header, data-out; then writable response,
-	 * data-in. */
-	sg[n++] = (struct vq_sg){ &r.req, sizeof(r.req) };
+	if (c->cdb.len > VIRTIO_SCSI_CDB_SIZE || (c->dir != SCSI_DIR_NONE && c->len && !c->data))
+		return -EINVAL;
+	memset(r, 0, sizeof(*r));
+	if (virtio_scsi_lun_encode(c->target, c->lun, r->req.lun))
+		return -ENODEV;         /* no such address on this bus */
+	r->magic = VSCSI_REQ_MAGIC;
+	r->cmd = c;
+	r->vs = vs;
+	r->req.id = ++vs->next_id;
+	r->req.task_attr = VIRTIO_SCSI_S_SIMPLE;
+	memcpy(r->req.cdb, c->cdb.b, c->cdb.len);
+	c->done = false;
+	sg[n++] = (struct vq_sg){ &r->req, sizeof(r->req) };
 	n_out++;
 	if (c->dir == SCSI_DIR_OUT && c->len) {
 		sg[n++] = (struct vq_sg){ c->data, c->len };
 		n_out++;
 	}
-	sg[n++] = (struct vq_sg){ &r.resp, sizeof(r.resp) };
+	sg[n++] = (struct vq_sg){ &r->resp, sizeof(r->resp) };
 	n_in++;
 	if (c->dir == SCSI_DIR_IN && c->len) {
 		sg[n++] = (struct vq_sg){ c->data, c->len };
 		n_in++;
 	}
-	int rc = virtio_enqueue(vs->req, &r, sg, n_out, n_in);
+	int rc = virtio_enqueue(vs->req, r, sg, n_out, n_in);
 	if (rc) {
-		c->host_err = rc == -EINVAL ? -EINVAL : -EIO;
-		goto out;
+		r->magic = 0;
+		return rc == -EINVAL ? -EINVAL : -EIO;
 	}
 	virtio_kick(vs->req);
-	vscsi_wait(vs, &r, c);
-	if (r.err) {
-		c->host_err = -EIO;     /* the device failed */
-		goto out;
-	}
-	struct virtio_scsi_result res;
-	virtio_scsi_resp_check(&r.resp, r.used, c->dir == SCSI_DIR_NONE ? 0 : c->len,
-			       r.aborted, &res);
-	if (res.why) {
-		vs->n_bad++;
-		pr_err("%s: command 0x%02x (target %u lun %u, tag %llu): %s (used %u, sense %u, residual %u, response %u): failed\n",
-		       h->name, c->cdb.b[0], c->target, c->lun, (unsigned long long)r.req.id,
-		       res.why, r.used, r.resp.sense_len, r.resp.residual, r.resp.response);
-	}
-	c->host_err = res.host_err;
-	c->status = res.status;
-	c->resid = res.resid;
-	c->sense_len = MIN(res.sense_len, (uint32_t)SCSI_SENSE_MAX);
-	memcpy(c->sense, r.resp.sense, c->sense_len);
-out: ;
-	unsigned long flags = irq_save();
-	c->done = true;
-	if (c->end)
-		c->end(c);
-	irq_restore(flags);
+	return 0;
 }
 
 static const struct scsi_host_ops vscsi_ops = {
-	.exec = vscsi_exec,
+	.queue = vscsi_queue,
+	.wait = vscsi_wait,
 };
 
 /* ---- events (§5.6.6.3) -------------------------------------------------------------- */

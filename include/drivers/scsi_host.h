@@ -9,9 +9,13 @@
  * sense data: UNIT ATTENTION retried, NOT READY waited out with a bound,
  * the rest turned into -errno and logged with key, ASC and ASCQ.
  *
- * A command is a struct scsi_cmd with a completion (done, end): exec runs
- * it to completion today; an asynchronous block layer only needs a queue
- * op that returns at once and calls end. */
+ * A command is a struct scsi_cmd with a completion: the transport's queue
+ * op posts it and returns at once, and on completion sets done and calls
+ * end (interrupts disabled); its wait op waits for one with the transport's
+ * timeout policy. scsi_exec (queue + wait + the retry policy) is what the
+ * synchronous blkdev ops use; an asynchronous block layer would call
+ * queue with an end callback and keep scsi_exec's policy in that callback
+ * (and a timer for the timeout, which wait provides today). */
 #ifndef DRIVERS_SCSI_HOST_H
 #define DRIVERS_SCSI_HOST_H
 
@@ -21,6 +25,7 @@
 #include <drivers/scsi.h>
 
 #define SCSI_SENSE_MAX      96      /* virtio-scsi's default sense_size */
+#define SCSI_HOST_PRIV_WORDS 28     /* room for a transport's request */
 
 enum scsi_dir { SCSI_DIR_NONE, SCSI_DIR_IN, SCSI_DIR_OUT };
 
@@ -46,16 +51,26 @@ struct scsi_cmd {
 	/* Optional completion callback (interrupts disabled). */
 	void (*end)(struct scsi_cmd *c);
 	void *arg;
+	/* The transport's, while the command is in flight (virtio-scsi keeps
+	 * its request header and response here): the command owns all the
+	 * memory the device touches. */
+	uint64_t host_priv[SCSI_HOST_PRIV_WORDS];
 };
 
 struct scsi_host;
 struct scsi_disk;
 
 struct scsi_host_ops {
-	/* Carry c to its target and back; sleeps; bounded in time (a command
-	 * unanswered past the transport's timeout is aborted, and comes back
-	 * with -ETIMEDOUT). Always completes c (done set). */
-	void (*exec)(struct scsi_host *h, struct scsi_cmd *c);
+	/* Post c to its target; never sleeps on the device's answer (it may
+	 * wait for ring space). On completion the transport fills host_err,
+	 * status, sense and resid, sets done and calls end, with interrupts
+	 * disabled. @return 0, or -errno when c was not posted (then nothing
+	 * of it is called). */
+	int (*queue)(struct scsi_host *h, struct scsi_cmd *c);
+	/* Wait until a queued c is done; bounded in time: a command
+	 * unanswered past the transport's timeout is aborted (and completes
+	 * with -ETIMEDOUT). Sleeps. */
+	void (*wait)(struct scsi_host *h, struct scsi_cmd *c);
 };
 
 struct scsi_host {
