@@ -293,6 +293,59 @@ TEST(virtio_scsi_timeout)
 	free(buf);
 }
 
+/* Four threads with commands in flight on one disk at once, each on its
+ * own region with its own seed: the request path is reentrant and every
+ * completion reaches its own command. */
+struct worker {
+	struct blkdev *bd;
+	uint64_t lba;
+	uint64_t seed;
+	int rc;
+};
+
+static void worker_fn(void *arg)
+{
+	struct worker *w = arg;
+	uint32_t ss = w->bd->sector_size, n = MAX(16384 / ss, 1u);
+	uint8_t *buf = malloc(n * ss);
+	w->rc = buf ? 0 : -ENOMEM;
+	for (int round = 0; round < 8 && !w->rc; round++) {
+		uint64_t lba = w->lba + (uint64_t)round * n;
+		blk_pattern_fill(buf, lba, n, ss, w->seed);
+		w->rc = blkdev_write(w->bd, lba, n, buf);
+		if (!w->rc) {
+			memset(buf, 0, n * ss);
+			w->rc = blkdev_read(w->bd, lba, n, buf);
+		}
+		if (!w->rc && blk_pattern_check(buf, lba, n, ss, w->seed) >= 0)
+			w->rc = -EBADMSG;
+	}
+	free(buf);
+}
+
+TEST(virtio_scsi_threads)
+{
+	struct blkdev *bd = sdisk(0);
+	NEED_DISK(bd);
+	if (bd->flags & BLKDEV_F_RO) {
+		test_skip("sda is read-only");
+		return;
+	}
+	struct worker w[4];
+	struct thread *t[4];
+	for (int i = 0; i < 4; i++) {
+		w[i] = (struct worker){ .bd = bd, .seed = 0x300 + (uint64_t)i,
+					.lba = (SCRATCH + (uint64_t)i * (512u * KIB)) / bd->sector_size };
+		t[i] = thread_create("vscsi-worker", worker_fn, &w[i]);
+		T_CHECK(t[i] != NULL);
+	}
+	for (int i = 0; i < 4; i++) {
+		if (t[i])
+			T_EQ(thread_join(t[i]), 0);
+		T_EQ(w[i].rc, 0);
+	}
+}
+
 /* ---- hot-plug ------------------------------------------------------------ */
 
 struct busy {
