@@ -18,6 +18,7 @@ struct scsi_disk {
 	uint32_t max_unmap;         /* blocks per UNMAP */
 	unsigned inflight;          /* requests inside the ops now */
 	char id[64];                /* VPD 0x83 */
+	char vendor[9], product[17];
 	struct scsi_disk *next;     /* the host's list */
 };
 

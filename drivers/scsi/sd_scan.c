@@ -9,6 +9,7 @@
 #include <kern/errno.h>
 #include <kern/printk.h>
 #include <kern/sched.h>
+#include <kern/shell.h>
 #include <kern/time.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,6 +196,8 @@ static int probe_lun(struct scsi_host *h, uint16_t t, uint32_t l)
 	d->target = t;
 	d->lun = l;
 	d->type = q.type;
+	memcpy(d->vendor, q.vendor, sizeof(d->vendor));
+	memcpy(d->product, q.product, sizeof(d->product));
 	rc = blkdev_name_alloc("sd", d->bd.name);
 	if (rc)
 		goto out;
@@ -431,3 +434,25 @@ void scsi_host_lun_changed(struct scsi_host *h, uint16_t target, uint32_t lun)
 	}
 	mutex_unlock(&h->lock);
 }
+
+/* lsscsi: every SCSI disk by host, target and LUN. */
+static int cmd_lsscsi(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	kprintf("%-8s %-9s %-6s %-5s %-8s %-16s %s\n", "HOST", "T:L", "TYPE", "DEV", "VENDOR",
+		"PRODUCT", "ID");
+	for (struct scsi_host *h = hosts; h; h = h->next) {
+		mutex_lock(&h->lock);
+		for (struct scsi_disk *d = h->disks; d; d = d->next) {
+			char tl[16];
+			snprintf(tl, sizeof(tl), "%u:%u", d->target, d->lun);
+			kprintf("%-8s %-9s %-6s %-5s %-8s %-16s %s\n", h->name, tl,
+				d->type == SCSI_TYPE_CDROM ? "cd/dvd" : "disk", d->bd.name,
+				d->vendor, d->product, d->id);
+		}
+		mutex_unlock(&h->lock);
+	}
+	return 0;
+}
+SHELL_CMD("lsscsi", "lsscsi - list SCSI disks by adapter, target and LUN", cmd_lsscsi);
