@@ -345,8 +345,9 @@ static int scan_target(struct scsi_host *h, uint16_t t)
 			pr_warn("%s: %u LUN entries in a format not decoded\n", who, bad);
 	}
 	free(buf);
-	/* Disks of this target that the list no longer names are gone. */
-	for (struct scsi_disk *d = h->disks, *nx; d; d = nx) {
+	/* Disks of this target that the list no longer names are gone; a
+	 * REPORT LUNS that failed says nothing about them. */
+	for (struct scsi_disk *d = h->disks, *nx; d && !rc && total > 0; d = nx) {
 		nx = d->next;
 		if (d->target != t || d->gone)
 			continue;

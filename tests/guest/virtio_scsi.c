@@ -351,17 +351,24 @@ TEST(virtio_scsi_threads)
 struct busy {
 	struct blkdev *bd;
 	volatile bool stop;
+	bool until_error;           /* stop at the first error (a LUN going away) */
 	unsigned rounds, errors;
+	int last;
 };
 
-/* Keeps sda busy with pattern-checked reads while the other LUN comes
- * and goes. */
+/* Keeps a disk busy with pattern-checked reads: sda while the other LUN
+ * comes and goes, and the other LUN itself until it is gone. */
 static void busy_fn(void *arg)
 {
 	struct busy *b = arg;
 	while (!b->stop) {
-		if (check_pattern(b->bd, 0, 64 * KIB, seed_of(b->bd, 0x1000)))
+		int rc = check_pattern(b->bd, 0, 64 * KIB, seed_of(b->bd, 0x1000));
+		if (rc) {
 			b->errors++;
+			b->last = rc;
+			if (b->until_error)
+				break;
+		}
 		b->rounds++;
 	}
 }
@@ -398,8 +405,18 @@ TEST(virtio_scsi_hotplug)
 		char name[BLKDEV_NAME_MAX];
 		strcpy(name, hp->name);
 		T_EQ(check_pattern(hp, 0, HOST_AREA, seed_of(hp, 0x1000)), 0);
+		/* Reads in flight on the LUN as it goes: its removal waits for
+		 * them, and they end in an error, never in wrong data. */
+		struct busy hb = { .bd = hp, .until_error = true };
+		struct thread *hth = thread_create("vscsi-busy-hp", busy_fn, &hb);
+		T_CHECK(hth != NULL);
 		kprintf("vscsi: hotplugged %s, waiting for its removal\n", name);
 		T_CHECK(wait_disk(t, l, false, 40000) == NULL);
+		if (hth)
+			T_EQ(thread_join(hth), 0);
+		test_diag("%s: %u rounds before it went, ended with %d", name, hb.rounds, hb.last);
+		T_EQ(hb.errors, 1u);
+		T_CHECK(hb.last != -EBADMSG && hb.last < 0);
 		T_CHECK(blkdev_find(name) == NULL);
 		T_CHECK(scsi_disk_gone(hp));
 		uint8_t sec[512];
