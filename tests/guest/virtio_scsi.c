@@ -26,6 +26,7 @@ CMDLINE_OPT(vscsi_nro, "vscsi.nro", "tests: how many are read-only");
 CMDLINE_OPT(vscsi_lun, "vscsi.lun", "tests: T:L of a LUN that must be present");
 CMDLINE_OPT(vscsi_discard, "vscsi.discard", "tests: 1 if sda must take UNMAP and read zeros after");
 CMDLINE_OPT(vscsi_bad, "vscsi.bad", "tests: byte offset of sda that reads as a MEDIUM ERROR");
+CMDLINE_OPT(vscsi_huge, "vscsi.huge", "tests: 1 if a 3 TiB LU is attached");
 CMDLINE_OPT(vscsi_slow, "vscsi.slow", "tests: T:L of a LUN whose reads outlast scsi.timeout_ms");
 CMDLINE_OPT(vscsi_hotplug, "vscsi.hotplug", "tests: T:L of the LUN the during hook plugs in and out");
 
@@ -194,6 +195,35 @@ TEST(virtio_scsi_read16)
 	T_CHECK(memcmp(a, b, n * ss) == 0);
 	free(a);
 	free(b);
+}
+
+/* A 3 TiB LU (null-co): past 2^32 blocks READ CAPACITY(10) says
+ * 0xFFFFFFFF and the capacity comes from READ CAPACITY(16); a transfer at
+ * the end goes out as READ(16)/WRITE(16) through the block layer. */
+TEST(virtio_scsi_huge)
+{
+	struct blkdev *bd = NULL;
+	for (int i = 0; sdisk(i); i++)
+		if (sdisk(i)->capacity > (1ull << 32))
+			bd = sdisk(i);
+	if (!cmdline_get_bool("vscsi.huge", false)) {
+		test_skip("no huge LU (vscsi.huge)");
+		return;
+	}
+	T_CHECK(bd != NULL);
+	if (!bd)
+		return;
+	T_EQ(bd->capacity * bd->sector_size, 3ull << 40);
+	uint8_t *buf = malloc(8 * bd->sector_size);
+	memset(buf, 0xaa, 8 * bd->sector_size);
+	T_EQ(blkdev_read(bd, bd->capacity - 8, 8, buf), 0);
+	bool zero = true;
+	for (uint32_t i = 0; i < 8 * bd->sector_size; i++)
+		zero &= buf[i] == 0;
+	T_CHECK(zero);
+	T_EQ(blkdev_write(bd, bd->capacity - 8, 8, buf), 0);
+	T_EQ(blkdev_read(bd, bd->capacity - 1, 2, buf), -ERANGE);
+	free(buf);
 }
 
 /* The device's refusals become the documented errors, and leave the disk
