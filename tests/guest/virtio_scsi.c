@@ -26,6 +26,7 @@ CMDLINE_OPT(vscsi_nro, "vscsi.nro", "tests: how many are read-only");
 CMDLINE_OPT(vscsi_lun, "vscsi.lun", "tests: T:L of a LUN that must be present");
 CMDLINE_OPT(vscsi_discard, "vscsi.discard", "tests: 1 if sda must take UNMAP and read zeros after");
 CMDLINE_OPT(vscsi_bad, "vscsi.bad", "tests: byte offset of sda that reads as a MEDIUM ERROR");
+CMDLINE_OPT(vscsi_resize, "vscsi.resize", "tests: 1 if the during hook grows sda to 16 MiB");
 CMDLINE_OPT(vscsi_huge, "vscsi.huge", "tests: 1 if a 3 TiB LU is attached");
 CMDLINE_OPT(vscsi_slow, "vscsi.slow", "tests: T:L of a LUN whose reads outlast scsi.timeout_ms");
 CMDLINE_OPT(vscsi_hotplug, "vscsi.hotplug", "tests: T:L of the LUN the during hook plugs in and out");
@@ -374,6 +375,29 @@ TEST(virtio_scsi_threads)
 			T_EQ(thread_join(t[i]), 0);
 		T_EQ(w[i].rc, 0);
 	}
+}
+
+/* A drive grown from the host (QMP block_resize, 8 to 16 MiB): QEMU's
+ * PARAM_CHANGE event (2A/09, CAPACITY DATA HAS CHANGED) has the driver
+ * read the capacity again, and the new end is readable. */
+TEST(virtio_scsi_resize)
+{
+	struct blkdev *bd = sdisk(0);
+	NEED_DISK(bd);
+	if (!cmdline_get_bool("vscsi.resize", false)) {
+		test_skip("no resize hook (vscsi.resize)");
+		return;
+	}
+	uint64_t old = bd->capacity, want = (16u << 20) / bd->sector_size;
+	kprintf("vscsi: ready for resize of %s\n", bd->name);
+	uint64_t end = time_ns() + 40000 * NSEC_PER_MSEC;
+	while (bd->capacity == old && time_ns() < end)
+		thread_sleep_ns(20 * NSEC_PER_MSEC);
+	T_EQ(bd->capacity, want);
+	uint8_t *buf = malloc(bd->sector_size);
+	T_EQ(blkdev_read(bd, bd->capacity - 1, 1, buf), 0);
+	T_EQ(check_pattern(bd, 0, HOST_AREA, seed_of(bd, 0x1000)), 0);
+	free(buf);
 }
 
 /* ---- hot-plug ------------------------------------------------------------ */
