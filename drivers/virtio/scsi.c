@@ -198,11 +198,33 @@ static int vscsi_tmf(struct vscsi *vs, uint32_t subtype, const uint8_t lun[8], u
 
 /* ---- commands (§5.6.6.1) ---------------------------------------------------------- */
 
+/* Wait up to ns for c. A Ctrl-C (thread_interrupt) does not cut the wait
+ * short, since the command's buffers are the caller's and the device may
+ * still write them; it stays pending for the caller to see afterwards.
+ * @return 0 (done), -ETIMEDOUT, -EIO (device failed). */
+static int wait_for(struct vscsi *vs, struct scsi_cmd *c, uint64_t ns)
+{
+	uint64_t end = time_ns() + ns;
+	bool interrupted = false;
+	int rc;
+	for (;;) {
+		uint64_t now = time_ns();
+		rc = now >= end ? -ETIMEDOUT : virtio_wait_intr(vs->req, &c->done, end - now);
+		if (rc != -EINTR)
+			break;
+		interrupted = true;
+		thread_clear_interrupt();
+	}
+	if (c->done)
+		rc = 0;
+	if (interrupted)
+		thread_interrupt(thread_self());
+	return rc;
+}
+
 /* Wait for c within scsi.timeout_ms; past it ABORT TASK, then LOGICAL
  * UNIT RESET, each given the same time, then fail the device (which gives
- * every request back with -EIO). So this always returns with c done. A
- * Ctrl-C does not abandon the command (its buffers are the caller's): the
- * wait goes on under the core's own bound. */
+ * every request back with -EIO). So this always returns with c done. */
 static void vscsi_wait(struct scsi_host *h, struct scsi_cmd *c)
 {
 	struct vscsi *vs = h->priv;
@@ -211,7 +233,7 @@ static void vscsi_wait(struct scsi_host *h, struct scsi_cmd *c)
 	uint8_t lun[8];
 	memcpy(lun, r->req.lun, 8);
 
-	int rc = virtio_wait_intr(vs->req, &c->done, vs->timeout_ns);
+	int rc = wait_for(vs, c, vs->timeout_ns);
 	if (rc != -ETIMEDOUT)
 		goto finish;
 	pr_err("%s: command 0x%02x (target %u lun %u, tag %llu) unanswered after %llu ms: aborting\n",
@@ -226,13 +248,13 @@ static void vscsi_wait(struct scsi_host *h, struct scsi_cmd *c)
 	if (vs->abort_task) {
 		vs->n_abort++;
 		vscsi_tmf(vs, VIRTIO_SCSI_T_TMF_ABORT_TASK, lun, tag);
-		rc = virtio_wait_intr(vs->req, &c->done, vs->timeout_ns);
+		rc = wait_for(vs, c, vs->timeout_ns);
 		if (rc != -ETIMEDOUT)
 			goto finish;
 	}
 	vs->n_reset++;
 	vscsi_tmf(vs, VIRTIO_SCSI_T_TMF_LOGICAL_UNIT_RESET, lun, 0);
-	rc = virtio_wait_intr(vs->req, &c->done, vs->timeout_ns);
+	rc = wait_for(vs, c, vs->timeout_ns);
 	if (rc != -ETIMEDOUT)
 		goto finish;
 	virtio_dev_fail(vs->vdev, "command unanswered after abort and LUN reset");
