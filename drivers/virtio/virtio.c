@@ -580,7 +580,8 @@ int virtio_find_vqs(struct virtio_dev *vdev, unsigned n, struct virtqueue **vqs,
 						      : pow2_floor(MIN(max, (unsigned)cap));
 		struct virtio_vq_priv *q = calloc(1, sizeof(*q));
 		struct virtqueue *vq = NULL;
-		int rc = q ? vq_create(&vq, (uint16_t)i, num, flags,
+		unsigned qflags = flags | (info[i].used_len_all ? VQ_USED_LEN_ALL : 0);
+		int rc = q ? vq_create(&vq, (uint16_t)i, num, qflags,
 				       (flags & VQ_INDIRECT) ? info[i].indirect_max : 0)
 			   : -ENOMEM;
 		if (rc) {

@@ -53,6 +53,7 @@ int vq_create(struct virtqueue **out, uint16_t index, unsigned num,
 	vq->num = (uint16_t)num;   /* 32768 still fits */
 	vq->index = index;
 	vq->event_idx = flags & VQ_EVENT_IDX;
+	vq->used_len_all = flags & VQ_USED_LEN_ALL;
 
 	if (flags & VQ_LEGACY) {
 		/* §2.7.2 legacy interfaces: descriptors, then the available
@@ -168,9 +169,12 @@ int vq_enqueue(struct virtqueue *vq, void *cookie, const struct vq_sg *sg,
 		return -EIO;
 	if (!cookie || n == 0 || n < n_out)
 		return -EINVAL;
-	uint64_t in_total = 0;
-	for (unsigned k = n_out; k < n; k++)
-		in_total += sg[k].len;
+	uint64_t in_total = 0, all_total = 0;
+	for (unsigned k = 0; k < n; k++) {
+		all_total += sg[k].len;
+		if (k >= n_out)
+			in_total += sg[k].len;
+	}
 	/* The used length the device reports is 32 bits wide (§2.7.8). */
 	if (in_total > UINT32_MAX)
 		return -EINVAL;
@@ -206,6 +210,7 @@ int vq_enqueue(struct virtqueue *vq, void *cookie, const struct vq_sg *sg,
 
 	vq->slot[head].cookie = cookie;
 	vq->slot[head].in_len = (uint32_t)in_total;
+	vq->slot[head].all_len = (uint32_t)MIN(all_total, (uint64_t)UINT32_MAX);
 	vq->slot[head].ndesc = (uint16_t)need;
 	vq->inflight++;
 	vq->n_enqueued++;
@@ -296,7 +301,10 @@ int vq_dequeue(struct virtqueue *vq, void **cookie, uint32_t *len)
 		vq_break(vq, "bad used id");
 		return -EIO;
 	}
-	if (l > vq->slot[id].in_len) {
+	if (l > vq->slot[id].in_len && vq->used_len_all && l <= vq->slot[id].all_len) {
+		l = vq->slot[id].in_len;
+		vq->n_len_clamped++;
+	} else if (l > vq->slot[id].in_len) {
 		pr_err("virtqueue %u: used len %u > %u writable bytes posted\n",
 		       vq->index, l, vq->slot[id].in_len);
 		vq_break(vq, "bad used length");

@@ -98,6 +98,10 @@ struct virtio_vq_info {
 	 * virtio_dequeue and turns callbacks back on with virtio_enable_cb.
 	 * done() then sees only the -EIO completions of a failed device. */
 	virtio_notify_fn notify;
+	/* The device's used lengths count the readable bytes too (QEMU's
+	 * virtio-scsi does): clamp them to the writable bytes instead of
+	 * failing the device for it (VQ_USED_LEN_ALL). */
+	bool used_len_all;
 };
 
 /* Was feature bit negotiated? */

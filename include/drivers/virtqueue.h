@@ -36,6 +36,7 @@
 struct vq_slot {
 	void *cookie;       /* NULL when the head is not in flight */
 	uint32_t in_len;    /* device-writable bytes posted */
+	uint32_t all_len;   /* all bytes posted (saturating), for VQ_USED_LEN_ALL */
 	uint16_t ndesc;     /* ring descriptors the chain took */
 };
 
@@ -43,6 +44,11 @@ struct vq_slot {
 #define VQ_LEGACY       (1u << 0)   /* one block, used ring 4096-aligned */
 #define VQ_EVENT_IDX    (1u << 1)   /* VIRTIO_F_EVENT_IDX negotiated */
 #define VQ_INDIRECT     (1u << 2)   /* VIRTIO_F_INDIRECT_DESC negotiated */
+/* The device counts readable bytes in the used length too (QEMU's
+ * virtio-scsi, against §2.7.8.2): a length up to everything posted is
+ * clamped to the writable bytes and counted (n_len_clamped); past that
+ * the queue still breaks. */
+#define VQ_USED_LEN_ALL (1u << 3)
 
 struct virtqueue {
 	/* Shared with the device. */
@@ -63,6 +69,7 @@ struct virtqueue {
 	uint16_t inflight;      /* requests (heads) the device holds */
 	uint16_t indirect_max;  /* entries per indirect table, 0 = none */
 	bool event_idx, cb_enabled, broken;
+	bool used_len_all;      /* VQ_USED_LEN_ALL */
 	uint16_t *next;         /* private chain/free-list links */
 	struct vq_slot *slot;   /* per head */
 	struct vring_desc *indirect;   /* num tables of indirect_max entries */
@@ -70,6 +77,7 @@ struct virtqueue {
 
 	/* Statistics for tests and benchmarks. */
 	uint64_t n_enqueued, n_kicks, n_notifies, n_completed;
+	uint64_t n_len_clamped;     /* VQ_USED_LEN_ALL lengths cut */
 
 	/* Set by the owner: how to notify the device, and free fields. */
 	void (*notify)(struct virtqueue *vq);

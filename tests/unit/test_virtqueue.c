@@ -605,6 +605,33 @@ UNIT(hostile_len_too_big)
 	vq_destroy(vq);
 }
 
+/* VQ_USED_LEN_ALL (QEMU's virtio-scsi counts data-out in the used length):
+ * a length up to all bytes posted is cut to the writable ones and counted;
+ * past that the queue still breaks. */
+UNIT(used_len_all)
+{
+	struct req r[3] = { 0 };
+	void *ck; uint32_t len;
+	struct virtqueue *vq = mkvq(8, VQ_USED_LEN_ALL, 0);
+	struct sim *s = sim_new(vq);
+	CHECK_EQ(post(vq, &r[0], 1), 0);    /* 8 readable + 8 writable */
+	CHECK_EQ(post(vq, &r[1], 1), 0);
+	vq_kick(vq);
+	sim_take(s);
+	sim_put_used(s, 0, 16);
+	CHECK_EQ(vq_dequeue(vq, &ck, &len), 0);
+	CHECK(ck == &r[0]);
+	CHECK_EQ(len, 8);
+	CHECK_EQ(vq->n_len_clamped, 1);
+	int e = n_errors;
+	sim_put_used(s, 1, 17);
+	CHECK_EQ(vq_dequeue(vq, &ck, &len), -EIO);
+	CHECK(vq_broken(vq));
+	CHECK(n_errors > e);
+	sim_free(s);
+	vq_destroy(vq);
+}
+
 UNIT(hostile_used_idx_jump)
 {
 	struct sim *s; struct req r[3] = { 0 };

@@ -1,0 +1,491 @@
+// SPDX-License-Identifier: MIT
+/* virtio-scsi (virtio 1.2 §5.6): the transport under the SCSI layer
+ * (<drivers/scsi_host.h>). Each adapter is a scsi_host named vscsi0,
+ * vscsi1, ...; the SCSI layer scans its targets and registers the disks
+ * (sda, ...). Here: commands over the first request queue (§5.6.6.1), task
+ * management over the control queue (§5.6.6.2: ABORT TASK, then LOGICAL
+ * UNIT RESET, for a command unanswered past scsi.timeout_ms), and the event
+ * queue (§5.6.6.3: hot-plug, hot-unplug, parameter changes) read by a
+ * thread per adapter. Like every device driver it never learns its
+ * transport. */
+#include <drivers/virtio.h>
+#include <drivers/virtio_scsi.h>
+#include <drivers/scsi_host.h>
+#include <kern/cmdline.h>
+#include <kern/errno.h>
+#include <kern/irq.h>
+#include <kern/printk.h>
+#include <kern/sched.h>
+#include <kern/time.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+CMDLINE_OPT(scsi_timeout_ms, "scsi.timeout_ms",
+	    "a virtio-scsi command unanswered this long is aborted (ms, default 30000)");
+CMDLINE_OPT(scsi_abort, "scsi.abort",
+	    "0: on a timeout go straight to LOGICAL UNIT RESET, no ABORT TASK (tests)");
+
+#define VSCSI_EVENTS        8           /* event buffers kept posted */
+#define VSCSI_MAX_BYTES     (1u << 20)
+#define VSCSI_REQ_MAGIC     0x56534352u /* "VSCR" */
+
+/* One command in flight, kept in its scsi_cmd's host_priv: whoever owns
+ * the command owns the memory the device writes, until done. */
+struct vscsi_req {
+	struct virtio_scsi_req_cmd req;     /* device-readable */
+	struct virtio_scsi_resp_cmd resp;   /* device-writable */
+	uint32_t magic;
+	bool aborted;                       /* we sent a TMF for it */
+	struct scsi_cmd *cmd;
+	struct vscsi *vs;
+};
+_Static_assert(sizeof(struct vscsi_req) <= sizeof(((struct scsi_cmd *)0)->host_priv),
+	       "SCSI_HOST_PRIV_WORDS too small for a virtio-scsi request");
+
+static struct vscsi_req *req_of(struct scsi_cmd *c)
+{
+	return (struct vscsi_req *)c->host_priv;
+}
+
+struct vscsi_tmf {
+	struct virtio_scsi_ctrl_tmf req;
+	uint8_t resp;
+	int err;
+	volatile bool done;
+};
+
+struct vscsi {
+	struct scsi_host host;
+	struct virtio_dev *vdev;
+	struct virtqueue *ctrl, *evq, *req;
+	uint64_t next_id;
+	uint64_t timeout_ns;
+	bool abort_task;                    /* scsi.abort: ABORT TASK first */
+	struct mutex tmf_lock;
+	struct vscsi_tmf tmf;
+	struct virtio_scsi_event events[VSCSI_EVENTS];
+	uint32_t ev_len[VSCSI_EVENTS];
+	uint8_t ev_ring[VSCSI_EVENTS];      /* completed event buffers, in order */
+	unsigned ev_head, ev_tail;
+	bool ev_dead;
+	struct semaphore ev_sem;
+	/* Counters: answers that broke the rules, aborts, LUN resets. */
+	unsigned n_bad, n_abort, n_reset;
+};
+
+static unsigned vscsi_count;
+
+/* ---- completions (interrupts disabled) --------------------------------------- */
+
+/* The response checked (virtio_scsi_resp_check) and handed to the
+ * command; then done and the command's own callback. */
+static void vscsi_finish(struct vscsi_req *r, uint32_t used, int err)
+{
+	struct scsi_cmd *c = r->cmd;
+	struct virtio_scsi_result res;
+
+	if (err) {
+		c->host_err = -EIO;     /* the device failed: reset, -EIO all */
+	} else {
+		virtio_scsi_resp_check(&r->resp, used, c->dir == SCSI_DIR_NONE ? 0 : c->len,
+				       r->aborted, &res);
+		if (res.why) {
+			r->vs->n_bad++;
+			pr_err("%s: command 0x%02x (target %u lun %u, tag %llu): %s (used %u, sense %u, residual %u, response %u): failed\n",
+			       r->vs->host.name, c->cdb.b[0], c->target, c->lun,
+			       (unsigned long long)r->req.id, res.why, used, r->resp.sense_len,
+			       r->resp.residual, r->resp.response);
+		}
+		c->host_err = res.host_err;
+		c->status = res.status;
+		c->resid = res.resid;
+		c->sense_len = MIN(res.sense_len, (uint32_t)SCSI_SENSE_MAX);
+		memcpy(c->sense, r->resp.sense, c->sense_len);
+	}
+	r->magic = 0;
+	c->done = true;
+	if (c->end)
+		c->end(c);
+}
+
+static void vscsi_req_done(struct virtqueue *vq, void *cookie, uint32_t len, int err)
+{
+	struct vscsi_req *r = cookie;
+	/* The core hands back only cookies it has in flight; a request we
+	 * do not know, or one already finished, would still be a device (or
+	 * driver) bug worth saying so rather than acting on. */
+	if (!r || r->magic != VSCSI_REQ_MAGIC || r->cmd->done) {
+		struct vscsi *vs = virtio_get_drvdata(virtio_vq_dev(vq));
+		if (vs)
+			vs->n_bad++;
+		pr_err("virtio-scsi: completion for an unknown request ignored\n");
+		return;
+	}
+	vscsi_finish(r, len, err);
+}
+
+static void vscsi_ctrl_done(struct virtqueue *vq, void *cookie, uint32_t len, int err)
+{
+	(void)vq;
+	(void)len;
+	struct vscsi_tmf *m = cookie;
+	m->err = err;
+	m->done = true;
+}
+
+static void vscsi_event_done(struct virtqueue *vq, void *cookie, uint32_t len, int err)
+{
+	struct vscsi *vs = virtio_get_drvdata(virtio_vq_dev(vq));
+	if (!vs)
+		return;
+	if (err) {
+		vs->ev_dead = true;
+	} else {
+		uintptr_t i = (uintptr_t)((struct virtio_scsi_event *)cookie - vs->events);
+		if (i < VSCSI_EVENTS && vs->ev_tail - vs->ev_head < VSCSI_EVENTS) {
+			vs->ev_len[i] = len;
+			vs->ev_ring[vs->ev_tail++ % VSCSI_EVENTS] = (uint8_t)i;
+		}
+	}
+	sem_up(&vs->ev_sem);
+}
+
+/* ---- task management (§5.6.6.2) ------------------------------------------------ */
+
+static const char *tmf_name(uint32_t subtype)
+{
+	return subtype == VIRTIO_SCSI_T_TMF_ABORT_TASK ? "ABORT TASK" : "LOGICAL UNIT RESET";
+}
+
+/* One TMF at a time; the control queue wait is the core's (bounded: a
+ * device that leaves it unanswered is failed). @return 0 (done), -ENODEV,
+ * -EOPNOTSUPP (rejected), -EIO. */
+static int vscsi_tmf(struct vscsi *vs, uint32_t subtype, const uint8_t lun[8], uint64_t id)
+{
+	mutex_lock(&vs->tmf_lock);
+	struct vscsi_tmf *m = &vs->tmf;
+	memset(m, 0, sizeof(*m));
+	m->req.type = VIRTIO_SCSI_T_TMF;
+	m->req.subtype = subtype;
+	memcpy(m->req.lun, lun, 8);
+	m->req.id = id;
+	m->resp = 0xff;
+	struct vq_sg sg[2] = { { &m->req, sizeof(m->req) }, { &m->resp, 1 } };
+	int rc = virtio_enqueue(vs->ctrl, m, sg, 1, 1);
+	if (!rc) {
+		virtio_kick(vs->ctrl);
+		virtio_wait(vs->ctrl, &m->done);
+		if (m->err)
+			rc = -EIO;
+		else if (m->resp == VIRTIO_SCSI_S_OK ||
+			 m->resp == VIRTIO_SCSI_S_FUNCTION_SUCCEEDED)
+			rc = 0;
+		else if (m->resp == VIRTIO_SCSI_S_FUNCTION_REJECTED)
+			rc = -EOPNOTSUPP;
+		else if (m->resp == VIRTIO_SCSI_S_BAD_TARGET ||
+			 m->resp == VIRTIO_SCSI_S_INCORRECT_LUN)
+			rc = -ENODEV;
+		else
+			rc = -EIO;
+	}
+	pr_warn("%s: %s (target %u lun %u, tag %llu): response %u, %d\n", vs->host.name,
+		tmf_name(subtype), lun[1], (lun[2] & 0x3f) << 8 | lun[3],
+		(unsigned long long)id, m->resp, rc);
+	mutex_unlock(&vs->tmf_lock);
+	return rc;
+}
+
+/* ---- commands (§5.6.6.1) ---------------------------------------------------------- */
+
+/* Wait up to ns for c. A Ctrl-C (thread_interrupt) does not cut the wait
+ * short, since the command's buffers are the caller's and the device may
+ * still write them; it stays pending for the caller to see afterwards.
+ * @return 0 (done), -ETIMEDOUT, -EIO (device failed). */
+static int wait_for(struct vscsi *vs, struct scsi_cmd *c, uint64_t ns)
+{
+	uint64_t end = time_ns() + ns;
+	bool interrupted = false;
+	int rc;
+	for (;;) {
+		uint64_t now = time_ns();
+		rc = now >= end ? -ETIMEDOUT : virtio_wait_intr(vs->req, &c->done, end - now);
+		if (rc != -EINTR)
+			break;
+		interrupted = true;
+		thread_clear_interrupt();
+	}
+	if (c->done)
+		rc = 0;
+	if (interrupted)
+		thread_interrupt(thread_self());
+	return rc;
+}
+
+/* Wait for c within scsi.timeout_ms; past it ABORT TASK, then LOGICAL
+ * UNIT RESET, each given the same time, then fail the device (which gives
+ * every request back with -EIO). So this always returns with c done. */
+static void vscsi_wait(struct scsi_host *h, struct scsi_cmd *c)
+{
+	struct vscsi *vs = h->priv;
+	struct vscsi_req *r = req_of(c);
+	uint64_t tag = r->req.id;
+	uint8_t lun[8];
+	memcpy(lun, r->req.lun, 8);
+
+	int rc = wait_for(vs, c, vs->timeout_ns);
+	if (rc != -ETIMEDOUT)
+		goto finish;
+	pr_err("%s: command 0x%02x (target %u lun %u, tag %llu) unanswered after %llu ms: aborting\n",
+	       vs->host.name, c->cdb.b[0], c->target, c->lun, (unsigned long long)tag,
+	       (unsigned long long)(vs->timeout_ns / NSEC_PER_MSEC));
+	/* Marked before the TMF goes out, so the ABORTED or RESET answer
+	 * it brings reads as a timeout, not as a retryable reset. */
+	unsigned long flags = irq_save();
+	if (!c->done)
+		r->aborted = true;
+	irq_restore(flags);
+	if (vs->abort_task) {
+		vs->n_abort++;
+		vscsi_tmf(vs, VIRTIO_SCSI_T_TMF_ABORT_TASK, lun, tag);
+		rc = wait_for(vs, c, vs->timeout_ns);
+		if (rc != -ETIMEDOUT)
+			goto finish;
+	}
+	vs->n_reset++;
+	vscsi_tmf(vs, VIRTIO_SCSI_T_TMF_LOGICAL_UNIT_RESET, lun, 0);
+	rc = wait_for(vs, c, vs->timeout_ns);
+	if (rc != -ETIMEDOUT)
+		goto finish;
+	virtio_dev_fail(vs->vdev, "command unanswered after abort and LUN reset");
+finish:
+	if (!c->done)
+		virtio_wait(vs->req, &c->done);
+}
+
+/* §5.6.6.1: readable header and data-out, then the writable response and
+ * data-in. */
+static int vscsi_queue(struct scsi_host *h, struct scsi_cmd *c)
+{
+	struct vscsi *vs = h->priv;
+	struct vscsi_req *r = req_of(c);
+	struct vq_sg sg[4];
+	unsigned n_out = 0, n_in = 0, n = 0;
+
+	if (c->cdb.len > VIRTIO_SCSI_CDB_SIZE || (c->dir != SCSI_DIR_NONE && c->len && !c->data))
+		return -EINVAL;
+	memset(r, 0, sizeof(*r));
+	if (virtio_scsi_lun_encode(c->target, c->lun, r->req.lun))
+		return -ENODEV;         /* no such address on this bus */
+	r->magic = VSCSI_REQ_MAGIC;
+	r->cmd = c;
+	r->vs = vs;
+	r->req.id = ++vs->next_id;
+	r->req.task_attr = VIRTIO_SCSI_S_SIMPLE;
+	memcpy(r->req.cdb, c->cdb.b, c->cdb.len);
+	c->done = false;
+	sg[n++] = (struct vq_sg){ &r->req, sizeof(r->req) };
+	n_out++;
+	if (c->dir == SCSI_DIR_OUT && c->len) {
+		sg[n++] = (struct vq_sg){ c->data, c->len };
+		n_out++;
+	}
+	sg[n++] = (struct vq_sg){ &r->resp, sizeof(r->resp) };
+	n_in++;
+	if (c->dir == SCSI_DIR_IN && c->len) {
+		sg[n++] = (struct vq_sg){ c->data, c->len };
+		n_in++;
+	}
+	int rc = virtio_enqueue(vs->req, r, sg, n_out, n_in);
+	if (rc) {
+		r->magic = 0;
+		return rc == -EINVAL ? -EINVAL : -EIO;
+	}
+	virtio_kick(vs->req);
+	return 0;
+}
+
+static const struct scsi_host_ops vscsi_ops = {
+	.queue = vscsi_queue,
+	.wait = vscsi_wait,
+};
+
+/* ---- events (§5.6.6.3) -------------------------------------------------------------- */
+
+static void event_post(struct vscsi *vs, unsigned i)
+{
+	memset(&vs->events[i], 0, sizeof(vs->events[i]));
+	struct vq_sg sg = { &vs->events[i], sizeof(vs->events[i]) };
+	if (virtio_enqueue_nowait(vs->evq, &vs->events[i], &sg, 0, 1) == 0)
+		virtio_kick(vs->evq);
+}
+
+static void event_handle(struct vscsi *vs, unsigned i)
+{
+	struct virtio_scsi_ev ev;
+	if (virtio_scsi_event_decode(&vs->events[i], vs->ev_len[i], &ev)) {
+		vs->n_bad++;
+		pr_warn("%s: malformed event (type %#x, %u bytes) ignored\n", vs->host.name,
+			vs->events[i].event, vs->ev_len[i]);
+		return;
+	}
+	switch (ev.action) {
+	case VSCSI_EV_RESCAN_ALL:
+		pr_info("%s: events were missed: rescanning\n", vs->host.name);
+		scsi_host_rescan(&vs->host, -1);
+		break;
+	case VSCSI_EV_LUN_ADDED:
+		pr_info("%s: event: LUN %u:%u added\n", vs->host.name, ev.target, ev.lun);
+		scsi_host_lun_added(&vs->host, ev.target, ev.lun);
+		break;
+	case VSCSI_EV_LUN_REMOVED:
+		pr_info("%s: event: LUN %u:%u removed\n", vs->host.name, ev.target, ev.lun);
+		scsi_host_lun_removed(&vs->host, ev.target, ev.lun);
+		break;
+	case VSCSI_EV_TARGET_RESCAN:
+		pr_info("%s: event: target %u's LUNs changed\n", vs->host.name, ev.target);
+		scsi_host_rescan(&vs->host, ev.target);
+		break;
+	case VSCSI_EV_LUN_CHANGED:
+		scsi_host_lun_changed(&vs->host, ev.target, ev.lun);
+		break;
+	case VSCSI_EV_NONE:
+	default:
+		break;
+	}
+}
+
+/* The adapter's event thread: hot-plug work sleeps and sends commands, so
+ * it cannot run in the completion callback. In poll mode it looks at the
+ * event queue itself every 50 ms (events are not urgent). */
+static void vscsi_event_thread(void *arg)
+{
+	struct vscsi *vs = arg;
+	for (;;) {
+		bool poll = virtio_polling(vs->vdev);
+		sem_down_timeout(&vs->ev_sem, (poll ? 50 : 1000) * NSEC_PER_MSEC);
+		if (poll)
+			virtio_poll(vs->evq);
+		for (;;) {
+			unsigned long flags = irq_save();
+			bool any = vs->ev_head != vs->ev_tail;
+			unsigned i = any ? vs->ev_ring[vs->ev_head++ % VSCSI_EVENTS] : 0;
+			irq_restore(flags);
+			if (!any)
+				break;
+			event_handle(vs, i);
+			event_post(vs, i);
+		}
+		if (vs->ev_dead || virtio_dev_broken(vs->vdev)) {
+			pr_warn("%s: device failed: no more events\n", vs->host.name);
+			return;
+		}
+	}
+}
+
+/* ---- probe ---------------------------------------------------------------------------- */
+
+#define CREAD(vs, field, ptr) VIRTIO_CREAD((vs)->vdev, struct virtio_scsi_config, field, ptr)
+
+/* §5.6.4: sense_size and cdb_size say where the device puts the sense
+ * bytes and how long it takes the CDB to be; ours are the defaults
+ * (96, 32), written only if the device says otherwise. */
+static int set_sizes(struct vscsi *vs)
+{
+	uint32_t sense = 0, cdb = 0, want_s = VIRTIO_SCSI_SENSE_SIZE, want_c = VIRTIO_SCSI_CDB_SIZE;
+	CREAD(vs, sense_size, &sense);
+	CREAD(vs, cdb_size, &cdb);
+	if (sense != want_s)
+		virtio_config_write(vs->vdev, offsetof(struct virtio_scsi_config, sense_size),
+				    &want_s, 4);
+	if (cdb != want_c)
+		virtio_config_write(vs->vdev, offsetof(struct virtio_scsi_config, cdb_size),
+				    &want_c, 4);
+	CREAD(vs, sense_size, &sense);
+	CREAD(vs, cdb_size, &cdb);
+	if (sense != want_s || cdb != want_c) {
+		pr_err("%s: sense/cdb size %u/%u, cannot set %u/%u\n", vs->host.name, sense,
+		       cdb, want_s, want_c);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int vscsi_probe(struct virtio_dev *vdev)
+{
+	struct vscsi *vs = calloc(1, sizeof(*vs));
+	if (!vs)
+		return -ENOMEM;
+	vs->vdev = vdev;
+	snprintf(vs->host.name, sizeof(vs->host.name), "vscsi%u", vscsi_count++);
+	virtio_set_name(vdev, vs->host.name);
+	mutex_init(&vs->tmf_lock);
+	sem_init(&vs->ev_sem, 0);
+	vs->timeout_ns = (uint64_t)cmdline_get_range("scsi.timeout_ms", 100, 86400000, 30000) *
+			 NSEC_PER_MSEC;
+	vs->abort_task = cmdline_get_bool("scsi.abort", true);
+
+	int rc = set_sizes(vs);
+	if (rc)
+		return rc;
+	uint16_t max_target = 0;
+	uint32_t max_lun = 0, max_sectors = 0;
+	CREAD(vs, max_target, &max_target);
+	CREAD(vs, max_lun, &max_lun);
+	CREAD(vs, max_sectors, &max_sectors);
+
+	struct virtqueue *vqs[3];
+	const struct virtio_vq_info info[3] = {
+		{ .name = "control", .done = vscsi_ctrl_done },
+		{ .name = "event", .done = vscsi_event_done },
+		/* QEMU reports data-out bytes in the used length too. */
+		{ .name = "request", .done = vscsi_req_done, .indirect_max = 4,
+		  .used_len_all = true },
+	};
+	rc = virtio_find_vqs(vdev, 3, vqs, info);
+	if (rc)
+		return rc;
+	vs->ctrl = vqs[VIRTIO_SCSI_VQ_CTRL];
+	vs->evq = vqs[VIRTIO_SCSI_VQ_EVENT];
+	vs->req = vqs[VIRTIO_SCSI_VQ_REQ];
+	/* A command is at most header, data, response (three descriptors,
+	 * one when indirect); §2.7.5.3.1: no chain longer than the queue. */
+	if (virtio_vq_size(vs->req) < 3 || virtio_vq_size(vs->ctrl) < 2) {
+		pr_err("%s: queues too small\n", vs->host.name);
+		return -EINVAL;
+	}
+
+	vs->host.ops = &vscsi_ops;
+	vs->host.priv = vs;
+	/* The LUN field holds the target in one byte and 14 bits of LUN. */
+	vs->host.max_target = MIN(max_target, (uint16_t)255);
+	vs->host.max_lun = MIN(max_lun, 0x3fffu);
+	vs->host.max_bytes = VSCSI_MAX_BYTES;
+	if (max_sectors && (uint64_t)max_sectors * 512 < VSCSI_MAX_BYTES)
+		vs->host.max_bytes = max_sectors * 512;
+	virtio_set_drvdata(vdev, vs);
+	/* §5.6.6.3.1: event buffers go in before the device may need them. */
+	for (unsigned i = 0; i < VSCSI_EVENTS && i < virtio_vq_size(vs->evq); i++)
+		event_post(vs, i);
+	virtio_device_ready(vdev);
+	pr_info("%s: targets 0..%u, LUNs 0..%u, %u KiB per command%s%s\n", vs->host.name,
+		vs->host.max_target, vs->host.max_lun, vs->host.max_bytes >> 10,
+		virtio_has_feature(vdev, VIRTIO_SCSI_F_HOTPLUG) ? ", hotplug" : "",
+		virtio_has_feature(vdev, VIRTIO_SCSI_F_CHANGE) ? ", change" : "");
+	scsi_host_add(&vs->host);
+	char tname[24];
+	snprintf(tname, sizeof(tname), "%s-events", vs->host.name);
+	if (!thread_create(tname, vscsi_event_thread, vs))
+		pr_warn("%s: no event thread: hot-plug not followed\n", vs->host.name);
+	return 0;
+}
+
+static const uint16_t vscsi_ids[] = { VIRTIO_ID_SCSI, 0 };
+
+static const struct virtio_driver virtio_scsi_driver = {
+	.name = "virtio-scsi",
+	.ids = vscsi_ids,
+	.features = VIRTIO_BIT(VIRTIO_SCSI_F_HOTPLUG) | VIRTIO_BIT(VIRTIO_SCSI_F_CHANGE),
+	.probe = vscsi_probe,
+};
+VIRTIO_DRIVER(virtio_scsi_driver);

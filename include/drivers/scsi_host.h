@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+/* SCSI hosts and disks (drivers/scsi/sd.c, sd_scan.c): the part of the SCSI
+ * layer that sends commands. A transport (virtio-scsi, drivers/virtio/
+ * scsi.c) fills a struct scsi_host with one op that carries a command to a
+ * target and LUN and back; this layer scans the host's targets (REPORT
+ * LUNS, INQUIRY, READ CAPACITY, VPD, MODE SENSE), registers every disk and
+ * CD-ROM it finds with the block layer as sda, sdb, ..., turns blkdev
+ * requests into READ/WRITE/SYNCHRONIZE CACHE/UNMAP, and owns the policy on
+ * sense data: UNIT ATTENTION retried, NOT READY waited out with a bound,
+ * the rest turned into -errno and logged with key, ASC and ASCQ.
+ *
+ * A command is a struct scsi_cmd with a completion: the transport's queue
+ * op posts it and returns at once, and on completion sets done and calls
+ * end (interrupts disabled); its wait op waits for one with the transport's
+ * timeout policy. scsi_exec (queue + wait + the retry policy) is what the
+ * synchronous blkdev ops use; an asynchronous block layer would call
+ * queue with an end callback and keep scsi_exec's policy in that callback
+ * (and a timer for the timeout, which wait provides today). */
+#ifndef DRIVERS_SCSI_HOST_H
+#define DRIVERS_SCSI_HOST_H
+
+#include <kern/compiler.h>
+#include <kern/sched.h>
+#include <drivers/blkdev.h>
+#include <drivers/scsi.h>
+
+#define SCSI_SENSE_MAX      96      /* virtio-scsi's default sense_size */
+#define SCSI_HOST_PRIV_WORDS 28     /* room for a transport's request */
+
+enum scsi_dir { SCSI_DIR_NONE, SCSI_DIR_IN, SCSI_DIR_OUT };
+
+struct scsi_cmd {
+	/* The issuer's. */
+	struct scsi_cdb cdb;
+	uint16_t target;
+	uint32_t lun;
+	enum scsi_dir dir;
+	void *data;                 /* RAM the device can reach */
+	uint32_t len;
+	/* The transport's, once done. host_err 0: the target answered and
+	 * status/sense/resid are its; else -ENODEV (no such target or LUN),
+	 * -EAGAIN (reset or busy: try again), -ETIMEDOUT (aborted after the
+	 * timeout), -EIO (transport failure, or an answer that broke the
+	 * rules: sense or residual past its buffer). */
+	int host_err;
+	uint8_t status;
+	uint32_t sense_len;         /* <= SCSI_SENSE_MAX */
+	uint32_t resid;             /* <= len */
+	uint8_t sense[SCSI_SENSE_MAX];
+	volatile bool done;
+	/* Optional completion callback (interrupts disabled). */
+	void (*end)(struct scsi_cmd *c);
+	void *arg;
+	/* The transport's, while the command is in flight (virtio-scsi keeps
+	 * its request header and response here): the command owns all the
+	 * memory the device touches. */
+	uint64_t host_priv[SCSI_HOST_PRIV_WORDS];
+};
+
+struct scsi_host;
+struct scsi_disk;
+
+struct scsi_host_ops {
+	/* Post c to its target; never sleeps on the device's answer (it may
+	 * wait for ring space). On completion the transport fills host_err,
+	 * status, sense and resid, sets done and calls end, with interrupts
+	 * disabled. @return 0, or -errno when c was not posted (then nothing
+	 * of it is called). */
+	int (*queue)(struct scsi_host *h, struct scsi_cmd *c);
+	/* Wait until a queued c is done; bounded in time: a command
+	 * unanswered past the transport's timeout is aborted (and completes
+	 * with -ETIMEDOUT). Sleeps. */
+	void (*wait)(struct scsi_host *h, struct scsi_cmd *c);
+};
+
+struct scsi_host {
+	char name[16];              /* "vscsi0", for messages */
+	const struct scsi_host_ops *ops;
+	void *priv;                 /* the transport's */
+	uint16_t max_target;        /* targets 0..max_target */
+	uint32_t max_lun;           /* LUNs 0..max_lun */
+	uint32_t max_bytes;         /* largest data transfer per command */
+	/* Private to the SCSI layer. */
+	struct mutex lock;          /* scans and (un)registration */
+	struct scsi_disk *disks;
+	struct scsi_host *next;
+};
+
+/* Set up h (name, ops, limits filled) and scan every target 0..max_target:
+ * each logical unit found is registered as a disk. @return 0. */
+int scsi_host_add(struct scsi_host *h);
+/* Scan again: register new logical units, unregister those gone. A
+ * target of -1 scans them all. */
+void scsi_host_rescan(struct scsi_host *h, int target);
+/* A logical unit appeared (hot-plug): probe and register it. */
+void scsi_host_lun_added(struct scsi_host *h, uint16_t target, uint32_t lun);
+/* A logical unit went away (hot-unplug): refuse new requests, wait for
+ * those in flight, unregister it. */
+void scsi_host_lun_removed(struct scsi_host *h, uint16_t target, uint32_t lun);
+/* Its capacity changed: read it again. */
+void scsi_host_lun_changed(struct scsi_host *h, uint16_t target, uint32_t lun);
+
+/* Run c with the layer's retry policy (UNIT ATTENTION, BUSY, NOT READY)
+ * and turn the outcome into 0 or -errno, logging failures with who
+ * ("sda"). @return 0, -EIO, -EINVAL, -EROFS, -ENODEV, -ETIMEDOUT, ... */
+int scsi_exec(struct scsi_host *h, struct scsi_cmd *c, const char *who);
+
+/* The SCSI disk behind bd: its host, target and LUN. @return 0, or
+ * -ENODEV if bd is not a SCSI disk. */
+int scsi_disk_addr(struct blkdev *bd, struct scsi_host **h, uint16_t *target,
+		   uint32_t *lun);
+/* Its device identification (VPD 0x83), "" if none. */
+const char *scsi_disk_id(struct blkdev *bd);
+/* Is bd a SCSI disk that was hot-unplugged (requests fail with -ENODEV)? */
+bool scsi_disk_gone(struct blkdev *bd);
+/* The driver name SCSI disks register with ("scsi"). */
+extern const char scsi_disk_driver[];
+
+#endif
