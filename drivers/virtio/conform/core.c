@@ -165,9 +165,9 @@ int cf_queues(struct cf_dev *d)
 		/* Once per device: the core allocates the rings and routes
 		 * the interrupts; a failure here stays a failure. */
 		static const struct virtio_vq_info info[CF_MAXQ] = {
-			{ "cf0", noop_done, 0, NULL },
-			{ "cf1", noop_done, 0, NULL },
-			{ "cf2", noop_done, 0, NULL },
+			{ .name = "cf0", .done = noop_done },
+			{ .name = "cf1", .done = noop_done },
+			{ .name = "cf2", .done = noop_done },
 		};
 		if (v->nvqs) {
 			CF_DIAG("queue creation failed before");
