@@ -65,6 +65,24 @@ _Static_assert(sizeof(struct virtio_balloon_stat) == 10, "stat layout");
 _Static_assert((BALLOON_SUBPAGES << BALLOON_MAX_ORDER) <= BALLOON_BATCH_PFNS,
 	       "a largest block must fit one request");
 
+/* ---- the driver's state, for the shell and the tests ------------------------ */
+
+struct balloon_status {
+	bool dead, stats, deflate_on_oom, reporting;
+	uint32_t num_pages, actual;     /* the device's fields (4 KiB pages) */
+	uint64_t target;                /* kernel pages the balloon aims at */
+	uint64_t held, leaving, staged; /* kernel pages */
+	uint64_t floor, total;
+	uint64_t inflated, deflated, oom_pages, oom_events, floor_hits;
+	uint64_t bad_targets, target_changes, errors, stats_sent;
+	uint64_t reported_pages, reported_blocks;
+};
+/* @return 0 with *st filled, or -ENODEV without a balloon. */
+int balloon_get_status(struct balloon_status *st);
+/* Audit the balloon's pages against the allocator (bpages_audit), and
+ * held + free + used == managed. @return 0, -ENODEV, -EFAULT (logged). */
+int balloon_audit(void);
+
 /* ---- page accounting (pure) ------------------------------------------------ */
 
 /* The blocks the balloon holds, as a stack of entries (pfn, order, freed):
