@@ -11,6 +11,8 @@ MODE one of
   oom     balloon to 1 byte (all the RAM): the guest allocates under it
   chaos   1 byte (more than the guest can give), then a new target every
           millisecond for CHAOS_SECONDS (default 5), then back
+  report  free page reporting: QEMU's resident memory falls by most of the
+          48 MiB the guest wrote and freed
   timing  1 GiB in and out, timed from here (the QMP command until
           query-balloon shows the change) and by the guest; prints them
 
@@ -146,6 +148,35 @@ def mode_chaos(q, ram):
     print('%d targets in %gs' % (n, secs))
     q.cmd('balloon', value=ram - DONE_PAGES * PAGE)
     wait_console(r'^# balloon-done')
+
+
+def qemu_rss():
+    """Resident KiB of the QEMU serving $QMP (found by its command line)."""
+    for pid in os.listdir('/proc'):
+        if not pid.isdigit():
+            continue
+        try:
+            cmd = open('/proc/%s/cmdline' % pid, 'rb').read().split(b'\0')
+            if not any(os.environ['QMP'].encode() in a for a in cmd) or \
+                    not os.path.basename(cmd[0]).startswith(b'qemu-system'):
+                continue
+            for line in open('/proc/%s/status' % pid):
+                if line.startswith('VmRSS:'):
+                    return int(line.split()[1])
+        except OSError:
+            continue
+    raise AssertionError('no QEMU process with %s' % os.environ['QMP'])
+
+
+def mode_report(q, ram):
+    before = qemu_rss()
+    q.cmd('balloon', value=ram - DONE_PAGES * PAGE)
+    m = wait_console(r'^# balloon-reported pages=(\d+)')
+    time.sleep(0.5)   # the last request's discards are done before its answer; margin
+    after = qemu_rss()
+    print('QEMU resident %d KiB with 48 MiB written, %d KiB after %s pages '
+          'reported' % (before, after, m.group(1)))
+    assert before - after >= 32 * 1024, (before, after)
 
 
 def mode_timing(q, ram):
