@@ -9,6 +9,7 @@
  * (in the balloon + free + used == managed, each balloon block allocated). */
 #include <kern/test.h>
 #include <drivers/virtio_balloon.h>
+#include <drivers/virtio_transport.h>
 #include <kern/errno.h>
 #include <kern/pmm.h>
 #include <kern/printk.h>
@@ -337,6 +338,48 @@ TEST(virtio_balloon_reporting)
 	kprintf("# balloon-reported pages=%llu\n",
 		(unsigned long long)(s.reported_pages - before));
 	finish(base);
+}
+
+static bool dead_empty(const struct balloon_status *s, uint64_t unused)
+{
+	(void)unused;
+	return s->dead && !s->held && !s->leaving && !s->staged;
+}
+
+/* The device fails while the balloon fills (what the core does to a
+ * device that returns a used buffer of the wrong length, a bad id or
+ * DEVICE_NEEDS_RESET): the balloon empties, every page comes back, the
+ * allocator's hook finds nothing to deflate. */
+TEST(virtio_balloon_fail)
+{
+	struct balloon_status s;
+	struct virtio_dev *v;
+
+	NEED_BALLOON(&s);
+	for (v = virtio_devices(); v && v->id != VIRTIO_ID_BALLOON; v = v->next)
+		;
+	T_CHECK(v != NULL);
+	if (!v)
+		return;
+	uint64_t base = free_pages();
+	kprintf("# balloon-ready total=%llu\n", (unsigned long long)s.total);
+	/* Fail it as soon as it holds something: often mid-request. */
+	uint64_t end = time_ns() + WAIT_MS * NSEC_PER_MSEC;
+	while (balloon_get_status(&s), !s.held && !s.staged && time_ns() < end)
+		thread_yield();
+	test_diag("failing the device with %llu pages held, %llu in flight",
+		  (unsigned long long)s.held, (unsigned long long)s.staged);
+	T_CHECK(s.held || s.staged);
+	virtio_dev_fail(v, "test");
+	T_CHECK(wait_for(dead_empty, 0, WAIT_MS, &s));
+	T_EQ(balloon_audit(), 0);
+	uint64_t f = free_pages();
+	T_CHECK(f + SLACK_PAGES >= base);
+	/* Nothing to give back to a failing allocation. */
+	T_CHECK(page_alloc(PMM_MAX_ORDER + 1) == NULL);
+	shell_exec("balloon");
+	shell_exec("mem");
+	kprintf("# balloon-done\n");
 }
 
 /* The benchmark's guest side: how long the balloon takes to reach a

@@ -13,6 +13,8 @@ MODE one of
           millisecond for CHAOS_SECONDS (default 5), then back
   report  free page reporting: QEMU's resident memory falls by most of the
           48 MiB the guest wrote and freed
+  fail    balloon to an eighth of the RAM; the guest fails the device
+          while it fills (no finish: the device is gone)
   timing  1 GiB in and out, timed from here (the QMP command until
           query-balloon shows the change) and by the guest; prints them
 
@@ -179,6 +181,11 @@ def mode_report(q, ram):
     assert before - after >= 32 * 1024, (before, after)
 
 
+def mode_fail(q, ram):
+    q.cmd('balloon', value=ram // 8)
+    wait_console(r'^# balloon-done')
+
+
 def mode_timing(q, ram):
     gib = 1 << 30
     t0 = time.monotonic()
@@ -204,7 +211,7 @@ def main():
         ram = q.cmd('query-memory-size-summary')['base-memory']
         print('QEMU %(major)d.%(minor)d, RAM %%d bytes' % q.version % ram)
         globals()['mode_' + mode](q, ram)
-        if mode != 'timing':
+        if mode not in ('timing', 'fail'):
             finish(q, ram)
     summary()
     return 0
