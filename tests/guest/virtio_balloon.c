@@ -30,6 +30,8 @@
 
 CMDLINE_OPT(vballoon_hook, "vballoon.hook",
 	    "self-test: a host hook drives the virtio_balloon_* cases over QMP");
+CMDLINE_OPT(vballoon_touch, "vballoon.touch_mb",
+	    "self-test: virtio_balloon_timing writes and frees this many MiB first");
 
 /* Without the hook nobody sets targets: skip rather than wait. */
 #define NEED_BALLOON(s)                                                      \
@@ -398,8 +400,28 @@ TEST(virtio_balloon_timing)
 	struct balloon_status s;
 
 	NEED_BALLOON(&s);
+	/* Optionally make the memory the balloon takes memory the host has
+	 * backed (written, freed: the allocator hands it out first). */
+	uint64_t touch = ((uint64_t)cmdline_get_range("vballoon.touch_mb", 0, 1 << 20, 0)
+			  << 20) >> (PAGE_SHIFT + VB_TEST_ORDER);
+	struct held_block *list = NULL;
+	for (uint64_t i = 0; i < touch; i++) {
+		struct held_block *b = page_alloc(VB_TEST_ORDER);
+		if (!b)
+			break;
+		memset(b, 0x33, PAGE_SIZE << VB_TEST_ORDER);
+		b->order = VB_TEST_ORDER;
+		b->next = list;
+		list = b;
+	}
+	while (list) {
+		struct held_block *b = list;
+		list = b->next;
+		page_free(b, b->order);
+	}
 	uint64_t base = free_pages();
-	kprintf("# balloon-ready total=%llu\n", (unsigned long long)s.total);
+	kprintf("# balloon-ready total=%llu touched=%llu MiB\n", (unsigned long long)s.total,
+		(unsigned long long)(touch << (PAGE_SHIFT + VB_TEST_ORDER) >> 20));
 	T_CHECK(wait_for(target_nonzero, 0, WAIT_MS, &s));
 	uint64_t t0 = time_ns();
 	T_CHECK(wait_for(settled, 0, WAIT_MS, &s));

@@ -200,8 +200,10 @@ def mode_timing(q, ram):
     tout = time.monotonic() - t0
     d = wait_console(r'^# balloon-deflated (\d+) pages in (\d+) ms')
     q.cmd('balloon', value=ram - DONE_PAGES * PAGE)
+    touched = wait_console(r'touched=(\d+) MiB').group(1)
     print('balloon 1 GiB: inflate %.3f s, deflate %.3f s (host: QMP command to '
-          'query-balloon); guest: %s ms, %s ms' % (tin, tout, m.group(2), d.group(2)))
+          'query-balloon); guest: %s ms, %s ms; %s MiB written by the guest '
+          'before' % (tin, tout, m.group(2), d.group(2), touched))
     del ti
 
 
