@@ -87,6 +87,8 @@ static int vb_send(struct vballoon *vb, struct virtqueue *vq, struct vb_req *r,
 {
 	int rc;
 
+	uint64_t t0 = time_ns();
+
 	r->done = false;
 	r->err = 0;
 	r->vb = NULL;
@@ -96,6 +98,7 @@ static int vb_send(struct vballoon *vb, struct virtqueue *vq, struct vb_req *r,
 	if (rc)
 		return rc;
 	virtio_wait(vq, &r->done);
+	vb->device_ns += time_ns() - t0;
 	/* Inflate/deflate/report buffers are not written by the device
 	 * (§5.5.6): the core breaks the queue for a used length past the
 	 * writable bytes, so a wrong length arrives here as -EIO. */

@@ -81,11 +81,13 @@ static void show(void)
 		(unsigned long long)s.floor, (unsigned long long)ps.free_pages,
 		(unsigned long long)ps.total_pages, s.dead ? " (device failed)" : "");
 	kprintf("  inflated %llu, deflated %llu, oom %llu pages in %llu, floor hits "
-		"%llu, targets %llu (%llu bad), errors %llu\n",
+		"%llu, targets %llu (%llu bad), errors %llu, %llu ms waiting for "
+		"the device\n",
 		(unsigned long long)s.inflated, (unsigned long long)s.deflated,
 		(unsigned long long)s.oom_pages, (unsigned long long)s.oom_events,
 		(unsigned long long)s.floor_hits, (unsigned long long)s.target_changes,
-		(unsigned long long)s.bad_targets, (unsigned long long)s.errors);
+		(unsigned long long)s.bad_targets, (unsigned long long)s.errors,
+		(unsigned long long)(vballoon_dev->device_ns / 1000000));
 	kprintf("  stats %s (%llu sent), deflate-on-oom %s, reporting %s (%llu "
 		"pages in %llu blocks)\n",
 		s.stats ? "on" : "off", (unsigned long long)s.stats_sent,

@@ -44,6 +44,7 @@ struct vballoon {
 	uint64_t inflated_pages, deflated_pages, oom_pages, oom_events;
 	uint64_t oom_refused, floor_hits, bad_targets, target_changes, errors;
 	uint64_t stats_sent, reported_pages, reported_blocks;
+	uint64_t device_ns;             /* from posting an inflate/deflate to its answer (under TCG QEMU does the work inside the kick) */
 };
 
 extern struct vballoon *vballoon_dev;
