@@ -116,19 +116,24 @@ static void read_target(struct vballoon *vb)
 	vb->config_event = false;
 	if (VIRTIO_CREAD(vb->vdev, struct virtio_balloon_config, num_pages, &np))
 		return;
-	if (np != vb->num_pages) {
+	bool changed = np != vb->num_pages;
+
+	if (changed) {
 		vb->target_changes++;
 		vb->floor_logged = false;
 	}
 	vb->num_pages = np;
 	vb->target = balloon_target_pages(np, vb->total_pages);
-	if ((uint64_t)np > vb->total_pages * BALLOON_SUBPAGES && np != vb->bad_logged) {
-		/* Not a sensible page count: more than the guest has. */
+	/* Not a sensible page count: more than the guest has. Counted per
+	 * value, logged at most once a second. */
+	if ((uint64_t)np <= vb->total_pages * BALLOON_SUBPAGES || !changed)
+		return;
+	vb->bad_targets++;
+	if (time_ns() >= vb->bad_log_ns) {
+		vb->bad_log_ns = time_ns() + NSEC_PER_SEC;
 		pr_warn("%s: num_pages %u is more than the guest's %llu pages; "
 			"taking what the floor allows\n", virtio_dev_name(vb->vdev),
 			np, (unsigned long long)(vb->total_pages * BALLOON_SUBPAGES));
-		vb->bad_logged = np;
-		vb->bad_targets++;
 	}
 }
 
@@ -161,7 +166,10 @@ static uint64_t inflate_batch(struct vballoon *vb, uint64_t want)
 	room = balloon_inflate_room(want, free_pages_now(), vb->floor);
 	room = MIN(room, (uint64_t)(BALLOON_BATCH_PFNS / BALLOON_SUBPAGES));
 	if (!room) {
-		if (!vb->floor_logged) {
+		/* Once per target, and at most once a second for a target
+		 * that keeps moving. */
+		if (!vb->floor_logged && time_ns() >= vb->floor_log_ns) {
+			vb->floor_log_ns = time_ns() + NSEC_PER_SEC;
 			pr_warn("%s: target %llu pages not met: holding %llu, the "
 				"floor of %llu free pages reached\n",
 				virtio_dev_name(vb->vdev),

@@ -36,10 +36,11 @@ struct vballoon {
 	struct virtio_balloon_stat *stats;
 	bool must_tell, has_oom, dead, inflating;
 	bool stats_posted, actual_written, floor_logged;
-	uint32_t num_pages, actual, bad_logged;
+	uint32_t num_pages, actual;
 	uint64_t total_pages, target, floor;
 	uint64_t oom_until, report_ns, next_report;
 	unsigned report_rounds;
+	uint64_t floor_log_ns, bad_log_ns;  /* log no more often than this */
 	/* Counters (the `balloon` command). */
 	uint64_t inflated_pages, deflated_pages, oom_pages, oom_events;
 	uint64_t oom_refused, floor_hits, bad_targets, target_changes, errors;

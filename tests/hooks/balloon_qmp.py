@@ -145,7 +145,8 @@ def mode_chaos(q, ram):
     n = 0
     # One a millisecond, or as fast as QMP answers when that is slower.
     while time.monotonic() < t0 + secs:
-        q.cmd('balloon', value=rng.randrange(ram // 8, ram + 1))
+        # Now and then past what the guest can give (1 byte left).
+        q.cmd('balloon', value=1 if rng.random() < 0.1 else rng.randrange(ram // 8, ram + 1))
         n += 1
         time.sleep(max(0.0, t0 + n * 0.001 - time.monotonic()))
     print('%d targets in %gs' % (n, secs))
