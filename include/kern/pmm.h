@@ -55,6 +55,23 @@ void *page_alloc_zeroed(unsigned order);
  * A pointer that is not an allocated block of that order (double free,
  * wrong order, not ours) is a kernel bug: it is logged and ignored. */
 void page_free(void *p, unsigned order);
+/* Free reporting (the balloon's VIRTIO_BALLOON_F_PAGE_REPORTING): take a
+ * free block of order min_order..max_order that has been in use since
+ * boot (a "fresh" one was never touched, so the host holds nothing for
+ * it), the largest first. @return it with *order set, or NULL. */
+void *page_alloc_touched(unsigned min_order, unsigned max_order, unsigned *order);
+/* Give back a block whose contents the host has discarded: like
+ * page_free, but it counts as never touched, so it is handed out after
+ * touched ones and never reported again until it has been used. */
+void page_free_untouched(void *p, unsigned order);
+
+/* Deflate-on-OOM: called by page_alloc (in thread context, never from an
+ * interrupt) when no free block fits order; it may page_free pages it
+ * holds, and page_alloc then looks again. Not called again while it runs.
+ * @return true when it gave pages back. One reclaimer (NULL: none). */
+typedef bool (*pmm_reclaim_fn)(unsigned order);
+void pmm_set_reclaim(pmm_reclaim_fn fn);
+
 /* The order of the allocated block that starts at p, or -EINVAL when p is
  * not the first page of an allocated block. (For the heap, which does not
  * store sizes of its page-sized allocations.) */
@@ -71,7 +88,8 @@ struct pmm_stats {
 };
 void pmm_stats(struct pmm_stats *s);
 
-/* Cross-check the free lists against the bitmaps and counters (tests).
+/* Cross-check the free lists against the bitmaps and counters, and that
+ * allocated plus free pages make up every managed page (tests).
  * @return 0, or -EFAULT after logging the first inconsistency. */
 int pmm_check(void);
 

@@ -73,6 +73,8 @@ static uint64_t nfresh_blocks[ORDERS];
 static struct pmm_region *regions[PMM_MAX_REGIONS];   /* sorted by spfn */
 static unsigned nregions;
 static uint64_t total_pages, free_pages, meta_pages, bad_frees;
+static pmm_reclaim_fn reclaim_fn;
+static bool reclaiming;
 
 static uint64_t block_check(const struct free_block *b, unsigned order)
 {
@@ -341,6 +343,26 @@ int pmm_add_memmap(const struct memmap *m, uint64_t lo, uint64_t hi)
 	return ret;
 }
 
+void pmm_set_reclaim(pmm_reclaim_fn fn)
+{
+	reclaim_fn = fn;
+}
+
+/* Nothing free fits: ask the reclaimer (the balloon's deflate-on-OOM) for
+ * pages, once at a time (it frees pages, which must not ask it again).
+ * @return whether it gave any back, so that the caller looks again. */
+static bool reclaim(unsigned order)
+{
+	bool more;
+
+	if (!reclaim_fn || reclaiming)
+		return false;
+	reclaiming = true;
+	more = reclaim_fn(order);
+	reclaiming = false;
+	return more;
+}
+
 void *page_alloc(unsigned order)
 {
 	struct pmm_region *r = NULL;
@@ -350,6 +372,7 @@ void *page_alloc(unsigned order)
 
 	if (order > PMM_MAX_ORDER)
 		return NULL;
+again:
 	/* Best fit: the smallest order with a free block, linked (already
 	 * touched) before fresh. */
 	for (k = order; k <= PMM_MAX_ORDER; k++) {
@@ -364,8 +387,11 @@ void *page_alloc(unsigned order)
 		if (nfresh_blocks[k] && fresh_pick(k, &r, &pfn))
 			break;
 	}
-	if (k > PMM_MAX_ORDER)
+	if (k > PMM_MAX_ORDER) {
+		if (reclaim(order))
+			goto again;
 		return NULL;
+	}
 
 	fresh = block_take(r, k, pfn);
 	/* Split: keep the lower half, free the upper, until small enough.
@@ -402,7 +428,9 @@ static struct pmm_region *alloc_block_region(const void *p, unsigned k)
 	return r;
 }
 
-void page_free(void *p, unsigned order)
+/* page_free, with the block kept fresh when untouched says it is and the
+ * buddies it merges with are fresh too. */
+static void free_block(void *p, unsigned order, bool untouched)
 {
 	struct pmm_region *r;
 	uint64_t pfn;
@@ -430,12 +458,46 @@ void page_free(void *p, unsigned order)
 
 		if (!block_managed(r, k, buddy) || !bm_test(r, BM_FREE, k, buddy))
 			break;
-		block_take(r, k, buddy);
+		untouched &= block_take(r, k, buddy);
 		pfn &= ~(1ULL << k);
 		k++;
 	}
-	/* Part of it was just in use: linked, not fresh. */
-	block_put(r, k, pfn, false);
+	/* Part of it was just in use: linked, not fresh (unless the caller
+	 * knows better). */
+	block_put(r, k, pfn, untouched);
+}
+
+void page_free(void *p, unsigned order)
+{
+	free_block(p, order, false);
+}
+
+void page_free_untouched(void *p, unsigned order)
+{
+	free_block(p, order, true);
+}
+
+void *page_alloc_touched(unsigned min_order, unsigned max_order, unsigned *order)
+{
+	struct pmm_region *r;
+	uint64_t pfn;
+
+	max_order = MIN(max_order, PMM_MAX_ORDER);
+	for (unsigned k = max_order + 1; k-- > min_order;) {
+		if (!free_list[k])
+			continue;
+		pfn = virt_to_phys(free_list[k]) >> PAGE_SHIFT;
+		r = region_of(pfn);
+		if (!r)
+			panic("pmm: free list %u holds %p, outside every region",
+			      k, (void *)free_list[k]);
+		block_take(r, k, pfn);
+		bm_set(r, BM_ALLOC, k, pfn);
+		free_pages -= 1ULL << k;
+		*order = k;
+		return pfn_ptr(pfn);
+	}
+	return NULL;
 }
 
 int page_block_order(const void *p)
@@ -592,6 +654,25 @@ int pmm_check(void)
 			CHECK_FAIL("order %u: %llu free bits, %llu blocks\n", k,
 				   (unsigned long long)nbits[k],
 				   (unsigned long long)nfree_blocks[k]);
+
+	/* And every page is free or in an allocated block: the allocated
+	 * bitmaps, weighted by order, sum to the rest (no page lost). */
+	uint64_t used = 0;
+	for (unsigned i = 0; i < nregions; i++) {
+		struct pmm_region *r = regions[i];
+
+		for (unsigned k = 0; k < ORDERS; k++) {
+			uint64_t end = k + 1 < ORDERS ? r->off[k + 1] : r->nwords;
+
+			used += popcount_range(&r->bits[r->nwords + r->off[k]],
+					       end - r->off[k]) << k;
+		}
+	}
+	if (used + free_pages != total_pages)
+		CHECK_FAIL("%llu pages allocated + %llu free, %llu managed\n",
+			   (unsigned long long)used,
+			   (unsigned long long)free_pages,
+			   (unsigned long long)total_pages);
 	return 0;
 }
 
@@ -604,5 +685,7 @@ void pmm_reset(void)
 	memset(regions, 0, sizeof(regions));
 	nregions = 0;
 	total_pages = free_pages = meta_pages = bad_frees = 0;
+	reclaim_fn = NULL;
+	reclaiming = false;
 }
 #endif

@@ -534,4 +534,96 @@ UNIT(six_gib_init_is_cheap)
 	munmap(map, size + GiB);
 }
 
+/* Deflate-on-OOM: a reclaimer that holds pages is asked when nothing
+ * fits, and only then; page_alloc looks again after it frees some. */
+static void *held[256];
+static unsigned nheld, reclaim_calls;
+
+static bool give_back_one(unsigned order)
+{
+	static unsigned depth;
+
+	(void)order;
+	reclaim_calls++;
+	/* A failing allocation from inside does not call it again. */
+	CHECK_EQ(++depth, 1);
+	CHECK(page_alloc(PMM_MAX_ORDER) == NULL);
+	depth--;
+	if (!nheld)
+		return false;
+	page_free(held[--nheld], 0);
+	return true;
+}
+
+UNIT(reclaim_hook)
+{
+	void *p;
+
+	setup(MiB, 4096);
+	CHECK_EQ(add(0, MiB), 0);
+	nheld = reclaim_calls = 0;
+	while (nheld < 256 && (p = page_alloc(0)))
+		held[nheld++] = p;
+	CHECK(nheld < 256);            /* all of the arena's pages are held */
+	pmm_set_reclaim(give_back_one);
+	/* Everything is held: each failing page_alloc gets one page back. */
+	unsigned before = nheld;
+	p = page_alloc(0);
+	CHECK(p != NULL);
+	CHECK_EQ(nheld, before - 1);
+	CHECK_EQ(reclaim_calls, 1);
+	page_free(p, 0);
+	/* Free: the reclaimer is not asked. */
+	p = page_alloc(0);
+	CHECK(p != NULL);
+	CHECK_EQ(reclaim_calls, 1);
+	page_free(p, 0);
+	/* Too large to ever fit: asked until it has nothing left. */
+	CHECK(page_alloc(PMM_MAX_ORDER) == NULL);
+	CHECK_EQ(nheld, 0);
+	CHECK_EQ(pmm_check(), 0);
+	pmm_set_reclaim(NULL);
+}
+
+/* Free reporting: only touched free blocks are taken, the largest first;
+ * given back untouched they are not taken again. */
+UNIT(touched_blocks)
+{
+	unsigned order = 99;
+	void *a, *b, *p;
+
+	setup(16 * MiB, 16 * MiB);
+	CHECK_EQ(add(0, 16 * MiB), 0);
+	CHECK(page_alloc_touched(0, PMM_MAX_ORDER, &order) == NULL);
+	a = page_alloc(9);
+	b = page_alloc(3);
+	CHECK(a && b);
+	page_free(a, 9);
+	page_free(b, 3);
+	/* b merged back with fresh pieces: the merged block is touched. */
+	p = page_alloc_touched(9, PMM_MAX_ORDER, &order);
+	CHECK(p != NULL);
+	CHECK(order >= 9);
+	CHECK_EQ(page_block_order(p), order);
+	CHECK_EQ(pmm_check(), 0);
+	page_free_untouched(p, order);
+	CHECK_EQ(pmm_check(), 0);
+	/* What is left touched is smaller than order 9, or nothing. */
+	CHECK(page_alloc_touched(9, PMM_MAX_ORDER, &order) == NULL);
+	struct pmm_stats s = st();
+	CHECK_EQ(s.free_pages, s.total_pages);
+}
+
+/* pmm_check sees a page neither free nor in an allocated block. */
+UNIT(check_counts_allocated)
+{
+	setup(MiB, 4096);
+	CHECK_EQ(add(0, MiB), 0);
+	void *p = page_alloc(2);
+	CHECK(p != NULL);
+	CHECK_EQ(pmm_check(), 0);
+	page_free(p, 2);
+	CHECK_EQ(pmm_check(), 0);
+}
+
 UNIT_MAIN()
