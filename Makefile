@@ -221,12 +221,14 @@ test: deps
 	tests/conform --small --qemu system --qemu build/qemu10
 
 # The virtio conformance matrix (tests/conform, guest side
-# drivers/virtio/conform/): every machine and transport on both QEMUs and
-# qemu-storage-daemon's vhost-user-blk; reports in build/conform/.
+# drivers/virtio/conform/): every machine and transport on both QEMUs,
+# qemu-storage-daemon's vhost-user-blk and our own (tools/vhost-hostile,
+# behaving); reports in build/conform/.
 conform:
 	$(MAKE) ARCH=x86_64 kernel
 	$(MAKE) ARCH=aarch64 kernel
-	tests/conform --qemu system --qemu build/qemu10 --qsd
+	$(MAKE) tools
+	tests/conform --qemu system --qemu build/qemu10 --qsd --vhh
 
 # The long runs that make test leaves out: the key-value appliance's kill
 # loop with 50 SIGKILLs (tests/hooks/kv_host.py; KV_KILLS=, KV_SEED=).
