@@ -19,6 +19,8 @@ runner put it) and, beside it, what MODE needs:
   tap              (namespace) a tap device 10.9.0.2/24, fd00:9::2/64: the
                    host pings the guest, both families, and streams to its
                    echo service
+  tapecho          (namespace) tap0 at 10.9.0.2/24 with a TCP echo service
+                   on 10.9.0.2:7 for the guest's connections (ntest.cycle)
   tapraw,N         (namespace) taps tap0..tap(N-1) (tools/tap.sh), tapK at
                    10.9.K.2/24: on each, raw frames through AF_PACKET (an
                    ARP request and ICMP echoes to 10.9.K.1 from an address
@@ -43,7 +45,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'
 from qmp import QMP, QMPError  # noqa: E402  (tests/qmp.py)
 
 T = os.environ.get('T', '.')
-NS_MODES = ('dns', 'l2', 'tap', 'tapraw', 'bad')
+NS_MODES = ('dns', 'l2', 'tap', 'tapecho', 'tapraw', 'bad')
 MIB = 1 << 20
 
 
@@ -340,6 +342,38 @@ def mode_tap(ctx):
     sh(tool('tap.sh'), 'add', 'tap0', '10.9.0.2/24', 'fd00:9::2/64')
 
 
+def echo_server(addr, port):
+    """A TCP echo service on addr:port, a thread per connection, for the
+    life of the wrapper; a connection the guest aborts just ends."""
+    ls = socket.socket()
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind((addr, port))
+    ls.listen(16)
+
+    def serve(c):
+        c.settimeout(30)
+        try:
+            while True:
+                b = c.recv(65536)
+                if not b:
+                    break
+                c.sendall(b)
+        except OSError:
+            pass
+        c.close()
+
+    def accept():
+        while True:
+            c, _ = ls.accept()
+            threading.Thread(target=serve, args=(c,), daemon=True).start()
+    threading.Thread(target=accept, daemon=True).start()
+
+
+def mode_tapecho(ctx):
+    sh(tool('tap.sh'), 'add', 'tap0', '10.9.0.2/24')
+    echo_server('10.9.0.2', 7)
+
+
 def mode_tapraw(ctx):
     ctx.ntaps = int(ctx.args[0]) if ctx.args else 1
     for k in range(ctx.ntaps):
@@ -605,6 +639,8 @@ def main():
             mode_l2(ctx)
         elif mode == 'tap':
             mode_tap(ctx)
+        elif mode == 'tapecho':
+            mode_tapecho(ctx)
         elif mode == 'tapraw':
             mode_tapraw(ctx)
         elif mode == 'bad':
