@@ -34,12 +34,18 @@ tap_add() {
 	ip link set "$name" up
 }
 
+# PCI NICs take slots in command-line order and the guest probes the bus
+# in slot order; QEMU's MMIO machines (virt, microvm) hand out their
+# virtio-mmio slots from the top address down, and the guest probes them
+# from the bottom up, so MMIO NICs are given last first: either way the
+# guest's vioifN is the one on tapN.
 tap_args() {
 	n=$1; dev=${2:-${TAP_DEVICE:-virtio-net-pci}}
 	i=0
 	while [ "$i" -lt "$n" ]; do
-		printf ' -netdev tap,id=n%d,ifname=tap%d,script=no,downscript=no' "$i" "$i"
-		printf ' -device %s,netdev=n%d' "$dev" "$i"
+		case $dev in *-device) k=$((n - 1 - i)) ;; *) k=$i ;; esac
+		printf ' -netdev tap,id=n%d,ifname=tap%d,script=no,downscript=no' "$k" "$k"
+		printf ' -device %s,netdev=n%d' "$dev" "$k"
 		i=$((i + 1))
 	done
 }
