@@ -19,6 +19,10 @@ runner put it) and, beside it, what MODE needs:
   tap              (namespace) a tap device 10.9.0.2/24, fd00:9::2/64: the
                    host pings the guest, both families, and streams to its
                    echo service
+  bridge           (namespace) a Linux bridge br0 at 10.9.0.2/24 over tap0
+                   and tap1 (tools/bridge.sh) with an echo service on
+                   10.9.0.2:7; a second guest as in l2, on tap1; the host
+                   pings both guests
   tapecho          (namespace) tap0 at 10.9.0.2/24 with a TCP echo service
                    on 10.9.0.2:7 for the guest's connections (ntest.cycle)
   tapraw,N         (namespace) taps tap0..tap(N-1) (tools/tap.sh), tapK at
@@ -45,7 +49,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'
 from qmp import QMP, QMPError  # noqa: E402  (tests/qmp.py)
 
 T = os.environ.get('T', '.')
-NS_MODES = ('dns', 'l2', 'tap', 'tapecho', 'tapraw', 'bad')
+NS_MODES = ('dns', 'l2', 'bridge', 'tap', 'tapecho', 'tapraw', 'bad')
 MIB = 1 << 20
 
 
@@ -290,6 +294,8 @@ def peer_command(qemu, peerlog):
         elif a.startswith('socket,') and 'udp=' in a:
             m = re.search(r'udp=([^,]+),localaddr=([^,]+)', a)
             a = a.replace(m.group(0), 'udp=%s,localaddr=%s' % (m.group(2), m.group(1)))
+        elif a.startswith('tap,'):
+            a = a.replace('ifname=tap0', 'ifname=tap1')
         if a.startswith('virtio-net') or ',netdev=' in a:
             a = re.sub(r',mac=[^,]*', '', a) + ',mac=52:54:00:12:34:57'
         out.append(a)
@@ -367,6 +373,24 @@ def echo_server(addr, port):
             c, _ = ls.accept()
             threading.Thread(target=serve, args=(c,), daemon=True).start()
     threading.Thread(target=accept, daemon=True).start()
+
+
+def mode_bridge(ctx):
+    sh(tool('bridge.sh'), 'add', 'br0', '--addr', '10.9.0.2/24', 'tap0', 'tap1')
+    echo_server('10.9.0.2', 7)
+    mode_l2(ctx)
+
+
+def bridge_drive(ctx):
+    """The host reaches both guests through the bridge (they may still
+    be booting: ask for a while)."""
+    for a in ('10.9.0.86', '10.9.0.87'):
+        n, end = 0, time.monotonic() + 40
+        while n == 0 and time.monotonic() < end:
+            n = icmp_ping(a, count=1, timeout=1)
+        log('ping %s through br0: %s' % (a, 'answered' if n else 'no answer'))
+        if not n:
+            raise Fail('no answer from %s through the bridge' % a)
 
 
 def mode_tapecho(ctx):
@@ -639,6 +663,8 @@ def main():
             mode_l2(ctx)
         elif mode == 'tap':
             mode_tap(ctx)
+        elif mode == 'bridge':
+            mode_bridge(ctx)
         elif mode == 'tapecho':
             mode_tapecho(ctx)
         elif mode == 'tapraw':
@@ -646,7 +672,7 @@ def main():
         elif mode == 'bad':
             bad_listen(ctx)
         drive = {'echo': mode_echo, 'flood': mode_flood, 'link': mode_link,
-                 'tap': tap_drive, 'tapraw': tapraw_drive, 'bad': bad_drive}.get(mode)
+                 'bridge': bridge_drive, 'tap': tap_drive, 'tapraw': tapraw_drive, 'bad': bad_drive}.get(mode)
     except (Fail, OSError, subprocess.CalledProcessError) as e:
         errors.append('%s set-up: %s' % (mode, e))
         drive = None
