@@ -23,6 +23,11 @@ runner put it) and, beside it, what MODE needs:
                    and tap1 (tools/bridge.sh) with an echo service on
                    10.9.0.2:7; a second guest as in l2, on tap1; the host
                    pings both guests
+  bridge3          (namespace) this guest bridges its two socket netdevs
+                   (listening on 127.0.0.1:5555 and :5556); once it says
+                   "netif: bridge up", a guest connects to each (MAC
+                   ...:56 and ...:57, test=netif_l2), and when both have
+                   ended, QMP takes n0's link down: this guest's cue
   tapecho          (namespace) tap0 at 10.9.0.2/24 with a TCP echo service
                    on 10.9.0.2:7 for the guest's connections (ntest.cycle)
   tapraw,N         (namespace) taps tap0..tap(N-1) (tools/tap.sh), tapK at
@@ -49,7 +54,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'
 from qmp import QMP, QMPError  # noqa: E402  (tests/qmp.py)
 
 T = os.environ.get('T', '.')
-NS_MODES = ('dns', 'l2', 'bridge', 'tap', 'tapecho', 'tapraw', 'bad')
+NS_MODES = ('dns', 'l2', 'bridge', 'bridge3', 'tap', 'tapecho', 'tapraw', 'bad')
 MIB = 1 << 20
 
 
@@ -393,6 +398,57 @@ def bridge_drive(ctx):
             raise Fail('no answer from %s through the bridge' % a)
 
 
+def side_command(qemu, port, last, logpath):
+    """A guest on one side of the bridging guest: its machine, one NIC of
+    the same model connecting to port, test=netif_l2."""
+    out, i, model = [], 0, None
+    while i < len(qemu):
+        a = qemu[i]
+        nxt = qemu[i + 1] if i + 1 < len(qemu) else ''
+        if a in ('-qmp', '-netdev', '-append') or (a == '-device' and nxt.startswith('virtio-net')):
+            if a == '-device':
+                model = nxt.split(',')[0]
+            i += 2
+            continue
+        if a == '-serial':
+            out += ['-serial', 'file:' + logpath]
+            i += 2
+            continue
+        out.append(a)
+        i += 1
+    return out + ['-netdev', 'socket,id=n0,connect=127.0.0.1:%d' % port,
+                  '-device', '%s,netdev=n0,mac=52:54:00:12:34:%s' % (model, last),
+                  '-append', 'test=netif_l2 ntest.l2=2']
+
+
+def bridge3_drive(ctx):
+    ctx.con.wait(r'^netif: bridge up', 60)
+    qmp = Qmp(qmp_path(ctx.qemu))
+    sides, errors = [], []
+    for port, last, name in ((5555, '56', 'side_a'), (5556, '57', 'side_b')):
+        logpath = os.path.join(T, name + '.log')
+        cmd = side_command(ctx.qemu, port, last, logpath)
+        sides.append((name, logpath, subprocess.Popen(
+            cmd, stdin=subprocess.DEVNULL, stdout=open(os.path.join(T, name + '.out'), 'w'),
+            stderr=subprocess.STDOUT)))
+    ctx.procs += [p for _, _, p in sides]
+    end = time.monotonic() + 50
+    for name, logpath, p in sides:
+        try:
+            status = p.wait(timeout=max(1, end - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            errors.append('%s did not end' % name)
+            continue
+        code = guest_code(status, logpath)
+        log('%s: exit status %s, guest code %s' % (name, status, code))
+        if code != 0:
+            errors.append('%s failed: exit status %s (%s.log)' % (name, status, name))
+    qmp.cmd('set_link', name='n0', up=False)
+    log('n0 link down')
+    if errors:
+        raise Fail('; '.join(errors))
+
+
 def mode_tapecho(ctx):
     sh(tool('tap.sh'), 'add', 'tap0', '10.9.0.2/24')
     echo_server('10.9.0.2', 7)
@@ -672,7 +728,7 @@ def main():
         elif mode == 'bad':
             bad_listen(ctx)
         drive = {'echo': mode_echo, 'flood': mode_flood, 'link': mode_link,
-                 'bridge': bridge_drive, 'tap': tap_drive, 'tapraw': tapraw_drive, 'bad': bad_drive}.get(mode)
+                 'bridge': bridge_drive, 'bridge3': bridge3_drive, 'tap': tap_drive, 'tapraw': tapraw_drive, 'bad': bad_drive}.get(mode)
     except (Fail, OSError, subprocess.CalledProcessError) as e:
         errors.append('%s set-up: %s' % (mode, e))
         drive = None
