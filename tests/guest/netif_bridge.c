@@ -61,6 +61,7 @@ TEST(netif_bridge)
 	struct bridge *br;
 	char buf[64], *b;
 	uint64_t end;
+	unsigned mode1;
 	int err;
 
 	if (!v || strlen(v) >= sizeof(buf) || !strchr(v, ',')) {
@@ -74,6 +75,7 @@ TEST(netif_bridge)
 	strcpy(buf, v);
 	b = strchr(buf, ',');
 	*b++ = '\0';
+	mode1 = m1->rx_mode;
 	T_EQ(net_proto_stats("ip", &ip0), 0);
 	T_EQ(shell_exec("brconfig bridge0 add vioif0 add vioif1 up"), 0);
 	br = bridge_get("bridge0", false, &err);
@@ -109,4 +111,19 @@ TEST(netif_bridge)
 	T_CHECK(ip1.recv - ip0.recv <= bi.st.local);
 	T_CHECK((ip1.recv - ip0.recv) * 10 < bi.st.forwarded);
 	T_EQ(bi.st.nomem, 0);
+	/* A member leaves: its receive mode as before, its stations
+	 * forgotten, and the stack may have it back. */
+	T_EQ(shell_exec("brconfig bridge0 delete vioif1"), 0);
+	T_EQ(m1->rx_mode, mode1);
+	T_CHECK(!station_on(br, 0x57, "vioif1"));
+	bridge_info(br, &bi);
+	T_EQ(bi.nports, 1);
+	T_EQ(shell_exec("brconfig bridge0 delete vioif1"), -ENOENT);
+	T_EQ(shell_exec("ifconfig vioif1 create"), 0);
+	T_EQ(net_if_info("vioif1", &in), 0);
+	/* Joining again takes it out of the stack first. */
+	T_EQ(shell_exec("brconfig bridge0 add vioif1"), 0);
+	T_EQ(net_if_info("vioif1", &in), -ENODEV);
+	T_CHECK(m1->rx_mode & NETDEV_RX_PROMISC || !(m1->caps & NETDEV_CAP_RX_MODE));
+	T_EQ(shell_exec("brconfig bridge0 add vioif1"), -EEXIST);
 }
