@@ -12,7 +12,8 @@
 # Two guests on one segment with the host at 10.9.0.2:
 #   tools/bridge.sh add br0 --addr 10.9.0.2/24 tap0 tap1
 #   (guest 1) make run NET=tap CMDLINE="net.vioif0.ip=10.9.0.10/24"
-#   (guest 2) tools/tap.sh run 1 ... with -netdev tap,...,ifname=tap1
+#   (guest 2) TAP_FIRST=1 tools/tap.sh run 1 qemu-system-x86_64 ... \
+#             -append "net.vioif0.ip=10.9.0.11/24"     (its vioif0 on tap1)
 # A physical interface (eth0) as a port puts the guests on its LAN: its
 # address belongs on the bridge then (move it with `ip addr`), and a
 # wireless interface can't be a bridge port (802.11 won't carry other
@@ -60,6 +61,6 @@ del)
 	done
 	ip link del "$1" ;;
 *)
-	sed -n '3,19p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '3,20p' "$0" | sed 's/^# \{0,1\}//'
 	[ -z "$cmd" ] || exit 1 ;;
 esac

@@ -14,8 +14,10 @@
 #                                          created when QEMU ends
 #
 # DEVICE (or $TAP_DEVICE) is QEMU's NIC model, virtio-net-pci by default
-# (virtio-net-device for an MMIO machine). `run` gives tapN the address
-# $TAPN_ADDR when set (TAP0_ADDR=10.9.0.2/24). It needs root (CAP_NET_ADMIN);
+# (virtio-net-device for an MMIO machine). A second guest on the same
+# host takes other taps with TAP_FIRST=K: its vioifN is then tap(K+N).
+# `run` gives tapN the address $TAPN_ADDR when set (TAP0_ADDR=10.9.0.2/24).
+# It needs root (CAP_NET_ADMIN);
 # QEMU opens the tap with script=no,downscript=no: this script does what
 # QEMU's ifup scripts would.
 set -eu
@@ -40,11 +42,11 @@ tap_add() {
 # from the bottom up, so MMIO NICs are given last first: either way the
 # guest's vioifN is the one on tapN.
 tap_args() {
-	n=$1; dev=${2:-${TAP_DEVICE:-virtio-net-pci}}
+	n=$1; dev=${2:-${TAP_DEVICE:-virtio-net-pci}}; first=${TAP_FIRST:-0}
 	i=0
 	while [ "$i" -lt "$n" ]; do
 		case $dev in *-device) k=$((n - 1 - i)) ;; *) k=$i ;; esac
-		printf ' -netdev tap,id=n%d,ifname=tap%d,script=no,downscript=no' "$k" "$k"
+		printf ' -netdev tap,id=n%d,ifname=tap%d,script=no,downscript=no' "$k" "$((first + k))"
 		printf ' -device %s,netdev=n%d' "$dev" "$k"
 		i=$((i + 1))
 	done
@@ -66,15 +68,17 @@ run)
 	[ $# -ge 2 ] || die "run NICS QEMU ARGS..."
 	n=$1; shift
 	case $n in ''|*[!0-9]*) die "NICS must be a number, not $n" ;; esac
+	first=${TAP_FIRST:-0}
+	case $first in ''|*[!0-9]*) die "TAP_FIRST must be a number, not $first" ;; esac
 	made=""
 	cleanup() { for t in $made; do ip link del "$t" 2>/dev/null || true; done; }
 	trap cleanup EXIT
 	trap 'exit 130' INT TERM
 	i=0
 	while [ "$i" -lt "$n" ]; do
-		t=tap$i
+		t=tap$((first + i))
 		if ! ip link show "$t" >/dev/null 2>&1; then
-			eval "addr=\${TAP${i}_ADDR:-}"
+			eval "addr=\${TAP$((first + i))_ADDR:-}"
 			# shellcheck disable=SC2086
 			tap_add "$t" $addr
 			made="$made $t"
@@ -88,6 +92,6 @@ run)
 	"$@" $(tap_args "$n")
 	;;
 *)
-	sed -n '3,21p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '3,22p' "$0" | sed 's/^# \{0,1\}//'
 	[ -z "$cmd" ] || exit 1 ;;
 esac

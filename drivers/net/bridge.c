@@ -261,7 +261,7 @@ struct bridge *bridge_get(const char *name, bool create, int *err)
 	struct netdev *first = netdev_first();
 
 	*err = -ENOENT;
-	if (strncmp(name, "bridge", 6) || !*p || strlen(p) > 2)
+	if (strncmp(name, "bridge", 6) || !*p || strlen(p) > 2 || (p[0] == '0' && p[1]))
 		return NULL;
 	for (; *p; p++) {
 		if (*p < '0' || *p > '9')
