@@ -126,6 +126,11 @@ NET ?=
 HTTP_PORT ?= 8080
 HOSTFWD ?= hostfwd=tcp:127.0.0.1:$(HTTP_PORT)-:80,hostfwd=tcp:127.0.0.1:7777-:7
 RUN_NET_user = -netdev user,id=n0,$(HOSTFWD) -device virtio-net-pci,netdev=n0
+# make run NET=tap [NICS=N]: the guest's vioifK on the host's tapK
+# (tools/tap.sh creates the missing ones, up, no address, and deletes them
+# after); root.
+NICS ?= 1
+RUN_WRAP_tap = tools/tap.sh run $(NICS)
 ifneq ($(APP),)
 CMDLINE := $(strip app=$(APP) $(CMDLINE))
 endif
@@ -137,8 +142,8 @@ RUN_APP = -drive file=build/httpd-www.tar,format=raw,if=none,id=www,readonly=on 
 	-device virtio-blk-pci,drive=www
 endif
 ifneq ($(NET),)
-ifeq ($(RUN_NET_$(NET)),)
-$(error NET=$(NET): only NET=user is known)
+ifeq ($(filter $(NET),user tap),)
+$(error NET=$(NET): only NET=user and NET=tap are known)
 endif
 endif
 build/httpd-www.tar: tools/mktar.py $(shell find apps/httpd-www)
@@ -147,7 +152,7 @@ build/httpd-www.tar: tools/mktar.py $(shell find apps/httpd-www)
 
 run: deps kernel $(RUN_DEPS)
 	@$(if $(RUN_DEPS),echo "httpd: http://127.0.0.1:$(HTTP_PORT)/ (and /_status); poweroff in the shell leaves")
-	$(RUN_CMD) $(RUN_NET_$(NET)) $(RUN_APP)
+	$(RUN_WRAP_$(NET)) $(RUN_CMD) $(RUN_NET_$(NET)) $(RUN_APP)
 
 # --- host tools ---------------------------------------------------------------
 # vhost-hostile: a vhost-user virtio-blk back end that misbehaves on command

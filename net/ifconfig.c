@@ -3,7 +3,8 @@
  * addresses and (for a device) its counters, named as the kernel names
  * them ("lo0", "vioif0"); and the changes an operator makes by hand:
  * up/down, a static IPv4 address (DHCP stops), back to DHCP, another IPv6
- * address. */
+ * address; and destroy/create, which take a device's interface out of the
+ * stack and bring it back (net/netif_vioif.c). */
 #include <drivers/netdev.h>
 #include <kern/errno.h>
 #include <kern/printk.h>
@@ -109,6 +110,24 @@ static int ifconfig_set(int argc, char **argv)
 	bool v6 = strchr(what, ':') != NULL;
 	int rc = 0;
 
+	if (!strcmp(what, "create") || !strcmp(what, "destroy")) {
+		bool create = what[0] == 'c';
+
+		if (argc > 3) {
+			kprintf("ifconfig: %s takes nothing after it\n", what);
+			return -EINVAL;
+		}
+		rc = create ? net_vioif_create(argv[1]) : net_vioif_release(argv[1]);
+		if (rc == -EEXIST)
+			kprintf("ifconfig: %s is in the stack already\n", argv[1]);
+		else if (rc == -ENOENT)
+			kprintf("ifconfig: %s is not in the stack\n", argv[1]);
+		else if (rc == -ENODEV)
+			kprintf("ifconfig: no network device %s\n", argv[1]);
+		else if (rc < 0)
+			kprintf("ifconfig: %s %s: error %d\n", what, argv[1], rc);
+		return rc;
+	}
 	if (strcmp(what, "up") && strcmp(what, "down") && strcmp(what, "dhcp")) {
 		/* The address options' own parser: strict, all or nothing. */
 		snprintf(key, sizeof(key), "net.%s.%s", argv[1], v6 ? "ip6" : "ip");
@@ -259,5 +278,5 @@ static int cmd_ifconfig(int argc, char **argv)
 	}
 	return 0;
 }
-SHELL_CMD("ifconfig", "ifconfig [IF [up|down|dhcp|A.B.C.D/N [GW]|ADDR6/N]] - "
+SHELL_CMD("ifconfig", "ifconfig [IF [up|down|dhcp|A.B.C.D/N [GW]|ADDR6/N|create|destroy]] - "
 	  "interfaces, their link, addresses and counters; or change one", cmd_ifconfig);

@@ -67,6 +67,7 @@ struct vif {
 	uint8_t held_flow[12];          /* its addresses and ports */
 	uint32_t held_ack;              /* its acknowledgment number */
 	unsigned held_n;                /* ACKs it replaced */
+	bool attached;                  /* in lwIP's list, the device open */
 	struct vif *next;
 };
 
@@ -186,7 +187,8 @@ static err_t vif_linkoutput(struct netif *netif, struct pbuf *p)
 void net_vioif_idle(void)
 {
 	for (struct vif *v = vifs; v; v = v->next)
-		vif_flush(v);
+		if (v->attached)
+			vif_flush(v);
 }
 
 /* --- Receive (the driver's thread) -------------------------------------------- */
@@ -196,8 +198,8 @@ static int vif_rx(struct netdev *nd, void *ctx, struct netdev_rx *rx)
 	struct pbuf *p;
 	uint32_t off = 0;
 
-	if (rx->len > 0xffff)
-		return NETDEV_RX_DONE;          /* not one lwIP pbuf chain */
+	if (!v->attached || rx->len > 0xffff)
+		return NETDEV_RX_DONE;          /* being created; or not one pbuf chain */
 	p = pbuf_alloc(PBUF_RAW, (u16_t)rx->len, PBUF_POOL);
 	if (!p) {
 		v->rx_nomem++;                  /* budget spent: drop, go on */
@@ -442,34 +444,33 @@ static void vif_status(struct netif *nif, netif_nsc_reason_t reason,
 
 static void dns_load(void);
 
-static void vif_added(struct netdev *nd, void *unused)
+/* Bring v's device into the stack: an lwIP interface configured from the
+ * net.* options as at boot, the device opened. @return 0, -ENOMEM (lwIP
+ * refused the interface), -EBUSY (another client has the device). */
+static int vif_attach(struct vif *v)
 {
-	struct netdev_client cl = { .rx = vif_rx, .link_changed = vif_link_changed };
+	struct netdev_client cl = { .ctx = v, .rx = vif_rx,
+				    .link_changed = vif_link_changed };
+	struct netdev *nd = v->nd;
 	struct netcfg_if f;
 	struct if_src src;
-	struct vif *v;
 
-	if (!vif_wanted(nd->name)) {
-		pr_info("net: %s left out of the stack (net.attach)\n", nd->name);
-		return;
-	}
-	v = calloc(1, sizeof(*v));
-	if (!v) {
-		pr_warn("net: %s: out of memory\n", nd->name);
-		return;
-	}
-	v->nd = nd;
 	dns_load();
 	cfg_load(nd->name, &src);
 	netcfg_if_get(&cfg, nd->name, &f);
-
+	/* The device first: while another client (a bridge, a raw test)
+	 * has it, the stack must not send through it. */
+	if (netdev_open(nd, &cl) < 0) {
+		pr_warn("net: %s: already attached elsewhere\n", nd->name);
+		return -EBUSY;
+	}
 	LOCK_TCPIP_CORE();
 	if (!netif_add(&v->netif, NULL, NULL, NULL, v, vif_netif_init,
 		       tcpip_input)) {
 		UNLOCK_TCPIP_CORE();
-		free(v);
+		netdev_close(nd);
 		pr_warn("net: %s: lwIP refused the interface\n", nd->name);
-		return;
+		return -ENOMEM;
 	}
 	if (!netif_default || netif_default == netif_get_by_index(1))
 		netif_set_default(&v->netif);
@@ -477,13 +478,43 @@ static void vif_added(struct netdev *nd, void *unused)
 		netif_set_link_up(&v->netif);
 	netif_set_up(&v->netif);
 	vif_configure(v, &f, &src);
+	v->attached = true;
 	UNLOCK_TCPIP_CORE();
+	return 0;
+}
 
+/* The glue's state for nd, made on first use and kept for the device's
+ * life (a destroyed interface comes back in the same memory). */
+static struct vif *vif_get(struct netdev *nd)
+{
+	struct vif *v;
+
+	for (v = vifs; v; v = v->next)
+		if (v->nd == nd)
+			return v;
+	v = calloc(1, sizeof(*v));
+	if (!v)
+		return NULL;
+	v->nd = nd;
 	v->next = vifs;
 	vifs = v;
-	cl.ctx = v;
-	if (netdev_open(nd, &cl) < 0)
-		pr_warn("net: %s: already attached elsewhere\n", nd->name);
+	return v;
+}
+
+static void vif_added(struct netdev *nd, void *unused)
+{
+	struct vif *v;
+
+	if (!vif_wanted(nd->name)) {
+		pr_info("net: %s left out of the stack (net.attach)\n", nd->name);
+		return;
+	}
+	v = vif_get(nd);
+	if (!v) {
+		pr_warn("net: %s: out of memory\n", nd->name);
+		return;
+	}
+	vif_attach(v);
 }
 
 bool net_vioif_name(const struct netif *nif, char *buf, size_t size)
@@ -494,29 +525,73 @@ bool net_vioif_name(const struct netif *nif, char *buf, size_t size)
 	return true;
 }
 
+int net_vioif_create(const char *name)
+{
+	struct netdev *nd = netdev_find(name);
+	struct vif *v;
+	int rc;
+
+	if (!net_ready() || !nd)
+		return -ENODEV;
+	v = vif_get(nd);
+	if (!v)
+		return -ENOMEM;
+	if (v->attached)
+		return -EEXIST;
+	rc = vif_attach(v);
+	if (rc == 0)
+		pr_info("net: %s created\n", name);
+	return rc;
+}
+
+/* Take v out of the stack (core lock held): what lwIP's netif_remove
+ * does not (DHCP's state, a held ACK), then netif_remove, which aborts
+ * the TCP connections on its addresses (their sockets see ECONNABORTED),
+ * drops its ARP and neighbour entries, leaves its multicast groups and
+ * its routes (lwIP routes by interface, so none remain). */
+static void vif_detach_locked(struct vif *v)
+{
+	struct pbuf *held = v->held;
+
+	v->held = NULL;
+	if (held)
+		pbuf_free(held);
+	dhcp_stop(&v->netif);
+	dhcp_cleanup(&v->netif);
+	netif_remove(&v->netif);
+	if (!netif_default) {
+		/* The default route moves to another interface, if any. */
+		struct netif *nif;
+
+		NETIF_FOREACH(nif)
+			if (nif->linkoutput == vif_linkoutput) {
+				netif_set_default(nif);
+				break;
+			}
+	}
+	v->attached = false;
+}
+
 int net_vioif_release(const char *name)
 {
-	struct netif *nif;
-	struct vif *v = NULL;
+	struct vif *v;
 
 	if (!net_ready())
 		return -ENOENT;
 	LOCK_TCPIP_CORE();
-	NETIF_FOREACH(nif)
-		if (nif->linkoutput == vif_linkoutput &&
-		    strcmp(((struct vif *)nif->state)->nd->name, name) == 0)
-			v = nif->state;
-	if (v) {
-		dhcp_stop(&v->netif);
-		dhcp_cleanup(&v->netif);
-		netif_remove(&v->netif);
-	}
+	for (v = vifs; v; v = v->next)
+		if (v->attached && strcmp(v->nd->name, name) == 0)
+			break;
+	if (v)
+		vif_detach_locked(v);
 	UNLOCK_TCPIP_CORE();
 	if (!v)
 		return -ENOENT;
+	/* After this no frame of the device reaches vif_rx. Frames already
+	 * queued for the tcpip thread still name v->netif, which stays
+	 * valid memory (v is kept): lwIP drops them, the interface being
+	 * down and off its list, or a new create takes them. */
 	netdev_close(v->nd);
-	/* v is not freed: frames already queued for the tcpip thread still
-	 * name its netif. A few hundred bytes, once per device at most. */
 	pr_info("net: %s released by the stack\n", name);
 	return 0;
 }

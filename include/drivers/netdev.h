@@ -23,7 +23,8 @@
  *   - link_changed(): from the same thread, in order with rx().
  *   - tx done(): from the driver's thread or from inside a later
  *     netdev_xmit() on the same device (then in the caller's thread, with
- *     whatever locks the caller holds). It may free memory; it must not
+ *     whatever locks the caller holds); a device that copies the frame
+ *     (the in-guest bridge) calls it before its netdev_xmit() returns 0. It may free memory; it must not
  *     block and must not call netdev_xmit().
  *   - netdev_xmit(): any thread, never from interrupt context. It never
  *     blocks or waits for the device.

@@ -30,11 +30,17 @@ struct net_proto_stats {
 };
 int net_proto_stats(const char *proto, struct net_proto_stats *s);
 
-/* Take network device name away from the stack (its interface removed,
- * the device closed), so that another client may netdev_open it: raw
- * frames for tests, a bridge. @return 0, or -ENOENT (the stack does not
- * have it). */
+/* Take network device name away from the stack (`ifconfig IF destroy`:
+ * its interface removed with its addresses, routes, neighbours and TCP
+ * connections, the device closed), so that another client may netdev_open
+ * it: raw frames for tests, a bridge. @return 0, or -ENOENT (the stack
+ * does not have it). */
 int net_vioif_release(const char *name);
+/* Bring network device name (back) into the stack (`ifconfig IF create`),
+ * configured from the net.* options as at boot. @return 0, -ENODEV (no
+ * such device, or no stack), -EEXIST (the stack has it), -EBUSY (another
+ * client has the device), -ENOMEM. */
+int net_vioif_create(const char *name);
 
 /* One interface as the stack has it (the kernel's name: "lo0", "vioif0").
  * Addresses are bytes in network order. */

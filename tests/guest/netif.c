@@ -16,6 +16,8 @@
  *   ntest.link=PORT            the same while the host takes the link down
  *                              and up: both seen, the connection survives
  *   ntest.l2=MIB               two guests on one segment (see netif_l2)
+ *   ntest.l2host=ADDR          and a host there too: each guest pings it
+ *                              and streams a MiB through its echo service
  *   ntest.bad=RUNT,OVERSIZE    the host's malformed frames are counted
  *
  * Waits are bounded; the console lines the host waits for start with
@@ -442,6 +444,7 @@ TEST(netif_l2)
 	unsigned mib = (unsigned)cmdline_get_int("ntest.l2", 0);
 	char cmd[96], peer4[16], peer6[32];
 	struct net_if_info in;
+	const char *host;
 	unsigned me, other;
 	bool lead;
 
@@ -461,6 +464,12 @@ TEST(netif_l2)
 	/* Duplicate address detection: a second or two before fd00:9::X
 	 * answers (RFC 4862 §5.4); the other guest waits the same. */
 	T_EQ(wait_addr(10000, true, &in), 0);
+	host = cmdline_get("ntest.l2host");
+	if (host && strlen(host) < 40) {
+		snprintf(cmd, sizeof(cmd), "ping -c 3 -W 3 %s", host);
+		T_EQ(shell_exec(cmd), 0);
+		T_EQ(stream_echo(host, 7, 1), 0);
+	}
 	snprintf(peer4, sizeof(peer4), "10.9.0.%u", other);
 	snprintf(peer6, sizeof(peer6), "fd00:9::%x", other);
 	if (!lead) {

@@ -19,6 +19,23 @@ runner put it) and, beside it, what MODE needs:
   tap              (namespace) a tap device 10.9.0.2/24, fd00:9::2/64: the
                    host pings the guest, both families, and streams to its
                    echo service
+  bridge           (namespace) a Linux bridge br0 at 10.9.0.2/24 over tap0
+                   and tap1 (tools/bridge.sh) with an echo service on
+                   10.9.0.2:7; a second guest as in l2, on tap1; the host
+                   pings both guests
+  bridge3          (namespace) this guest bridges its two socket netdevs
+                   (listening on 127.0.0.1:5555 and :5556); once it says
+                   "netif: bridge up", a guest connects to each (MAC
+                   ...:56 and ...:57, test=netif_l2), and when both have
+                   ended, QMP takes n0's link down: this guest's cue
+  tapecho          (namespace) tap0 at 10.9.0.2/24 with a TCP echo service
+                   on 10.9.0.2:7 for the guest's connections (ntest.cycle)
+  tapraw,N         (namespace) taps tap0..tap(N-1) (tools/tap.sh), tapK at
+                   10.9.K.2/24: on each, raw frames through AF_PACKET (an
+                   ARP request and ICMP echoes to 10.9.K.1 from an address
+                   the host does not have) must be answered on that tap
+                   only, by vioifK's MAC; what the guest sends is kept in
+                   $T/tapK.pcap
   bad              (namespace) QEMU's socket netdev connects to us: we send
                    runt and oversize frames, then ARP and echo
                    requests at the MTU that must be answered
@@ -37,7 +54,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'
 from qmp import QMP, QMPError  # noqa: E402  (tests/qmp.py)
 
 T = os.environ.get('T', '.')
-NS_MODES = ('dns', 'l2', 'tap', 'bad')
+NS_MODES = ('dns', 'l2', 'bridge', 'bridge3', 'tap', 'tapecho', 'tapraw', 'bad')
 MIB = 1 << 20
 
 
@@ -282,6 +299,8 @@ def peer_command(qemu, peerlog):
         elif a.startswith('socket,') and 'udp=' in a:
             m = re.search(r'udp=([^,]+),localaddr=([^,]+)', a)
             a = a.replace(m.group(0), 'udp=%s,localaddr=%s' % (m.group(2), m.group(1)))
+        elif a.startswith('tap,'):
+            a = a.replace('ifname=tap0', 'ifname=tap1')
         if a.startswith('virtio-net') or ',netdev=' in a:
             a = re.sub(r',mac=[^,]*', '', a) + ',mac=52:54:00:12:34:57'
         out.append(a)
@@ -326,11 +345,203 @@ def sh(*cmd):
     subprocess.run(cmd, check=True, capture_output=True)
 
 
+def tool(name):
+    return os.path.join(os.environ.get('ROOT', '.'), 'tools', name)
+
+
 def mode_tap(ctx):
-    sh('ip', 'tuntap', 'add', 'dev', 'tap0', 'mode', 'tap')
-    sh('ip', 'addr', 'add', '10.9.0.2/24', 'dev', 'tap0')
-    sh('ip', '-6', 'addr', 'add', 'fd00:9::2/64', 'dev', 'tap0', 'nodad')
-    sh('ip', 'link', 'set', 'tap0', 'up')
+    sh(tool('tap.sh'), 'add', 'tap0', '10.9.0.2/24', 'fd00:9::2/64')
+
+
+def echo_server(addr, port):
+    """A TCP echo service on addr:port, a thread per connection, for the
+    life of the wrapper; a connection the guest aborts just ends."""
+    ls = socket.socket()
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind((addr, port))
+    ls.listen(16)
+
+    def serve(c):
+        c.settimeout(30)
+        try:
+            while True:
+                b = c.recv(65536)
+                if not b:
+                    break
+                c.sendall(b)
+        except OSError:
+            pass
+        c.close()
+
+    def accept():
+        while True:
+            c, _ = ls.accept()
+            threading.Thread(target=serve, args=(c,), daemon=True).start()
+    threading.Thread(target=accept, daemon=True).start()
+
+
+def mode_bridge(ctx):
+    sh(tool('bridge.sh'), 'add', 'br0', '--addr', '10.9.0.2/24', 'tap0', 'tap1')
+    echo_server('10.9.0.2', 7)
+    mode_l2(ctx)
+
+
+def bridge_drive(ctx):
+    """The host reaches both guests through the bridge (they may still
+    be booting: ask for a while)."""
+    for a in ('10.9.0.86', '10.9.0.87'):
+        n, end = 0, time.monotonic() + 40
+        while n == 0 and time.monotonic() < end:
+            n = icmp_ping(a, count=1, timeout=1)
+        log('ping %s through br0: %s' % (a, 'answered' if n else 'no answer'))
+        if not n:
+            raise Fail('no answer from %s through the bridge' % a)
+
+
+def side_command(qemu, port, last, logpath):
+    """A guest on one side of the bridging guest: its machine, one NIC of
+    the same model connecting to port, test=netif_l2."""
+    out, i, model = [], 0, None
+    while i < len(qemu):
+        a = qemu[i]
+        nxt = qemu[i + 1] if i + 1 < len(qemu) else ''
+        if a in ('-qmp', '-netdev', '-append') or (a == '-device' and nxt.startswith('virtio-net')):
+            if a == '-device':
+                model = nxt.split(',')[0]
+            i += 2
+            continue
+        if a == '-serial':
+            out += ['-serial', 'file:' + logpath]
+            i += 2
+            continue
+        out.append(a)
+        i += 1
+    return out + ['-netdev', 'socket,id=n0,connect=127.0.0.1:%d' % port,
+                  '-device', '%s,netdev=n0,mac=52:54:00:12:34:%s' % (model, last),
+                  '-append', 'test=netif_l2 ntest.l2=2']
+
+
+def bridge3_drive(ctx):
+    ctx.con.wait(r'^netif: bridge up', 60)
+    qmp = Qmp(qmp_path(ctx.qemu))
+    sides, errors = [], []
+    for port, last, name in ((5555, '56', 'side_a'), (5556, '57', 'side_b')):
+        logpath = os.path.join(T, name + '.log')
+        cmd = side_command(ctx.qemu, port, last, logpath)
+        sides.append((name, logpath, subprocess.Popen(
+            cmd, stdin=subprocess.DEVNULL, stdout=open(os.path.join(T, name + '.out'), 'w'),
+            stderr=subprocess.STDOUT)))
+    ctx.procs += [p for _, _, p in sides]
+    end = time.monotonic() + 50
+    for name, logpath, p in sides:
+        try:
+            status = p.wait(timeout=max(1, end - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            errors.append('%s did not end' % name)
+            continue
+        code = guest_code(status, logpath)
+        log('%s: exit status %s, guest code %s' % (name, status, code))
+        if code != 0:
+            errors.append('%s failed: exit status %s (%s.log)' % (name, status, name))
+    qmp.cmd('set_link', name='n0', up=False)
+    log('n0 link down')
+    if errors:
+        raise Fail('; '.join(errors))
+
+
+def mode_tapecho(ctx):
+    sh(tool('tap.sh'), 'add', 'tap0', '10.9.0.2/24')
+    echo_server('10.9.0.2', 7)
+
+
+def mode_tapraw(ctx):
+    ctx.ntaps = int(ctx.args[0]) if ctx.args else 1
+    for k in range(ctx.ntaps):
+        sh(tool('tap.sh'), 'add', 'tap%d' % k, '10.9.%d.2/24' % k)
+
+
+class Pcap:
+    """Frames into a pcap file (LINKTYPE_ETHERNET), for a person to read."""
+
+    def __init__(self, path):
+        self.f = open(path, 'wb')
+        self.f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+
+    def add(self, frame):
+        t = time.time()
+        self.f.write(struct.pack('<IIII', int(t), int(t % 1 * 1e6), len(frame), len(frame)))
+        self.f.write(frame)
+        self.f.flush()
+
+
+ETH_P_ALL, PACKET_OUTGOING = 3, 4
+
+
+def raw_tap(k, peers):
+    """tapK: an ARP request and three ICMP echoes to 10.9.K.1 from
+    10.9.K.3 (a MAC and address of no host interface), as raw frames; the
+    answers must come from one MAC, the guest's vioifK. @return its MAC."""
+    me_mac, me_ip = bytes.fromhex('525400aa00%02x' % k), bytes([10, 9, k, 3])
+    guest_ip = bytes([10, 9, k, 1])
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
+    s.bind(('tap%d' % k, 0))
+    s.settimeout(0.2)
+    pcap = Pcap(os.path.join(T, 'tap%d.pcap' % k))
+    arp = struct.pack('!HHBBH6s4s6s4s', 1, 0x0800, 6, 4, 1, me_mac, me_ip, b'\0' * 6, guest_ip)
+    guest_mac, replies, seqs = None, set(), 3
+    end = time.monotonic() + 20
+    next_arp = 0
+    while time.monotonic() < end and len(replies) < seqs:
+        if not guest_mac and time.monotonic() >= next_arp:
+            s.send(b'\xff' * 6 + me_mac + b'\x08\x06' + arp)
+            next_arp = time.monotonic() + 1
+        try:
+            f, addr = s.recvfrom(65536)
+        except socket.timeout:
+            continue
+        if addr[2] == PACKET_OUTGOING:
+            continue
+        pcap.add(f)
+        et = f[12:14]
+        if f[6:12] in peers and peers[f[6:12]] != k:
+            raise Fail('tap%d: a frame from vioif%d\'s MAC %s' % (k, peers[f[6:12]], f[6:12].hex()))
+        if et == b'\x08\x06' and f[20:22] == b'\x00\x02' and f[28:32] == guest_ip and f[38:42] == me_ip:
+            if not guest_mac:
+                guest_mac = f[22:28]
+                log('tap%d: ARP reply, guest MAC %s' % (k, guest_mac.hex()))
+                for seq in range(seqs):
+                    icmp = struct.pack('!BBHHH', 8, 0, 0, 0x4b00 + k, seq) + bytes(range(56))
+                    icmp = icmp[:2] + struct.pack('!H', inet_sum(icmp)) + icmp[4:]
+                    ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(icmp), seq, 0, 64, 1, 0,
+                                     me_ip, guest_ip)
+                    ip = ip[:10] + struct.pack('!H', inet_sum(ip)) + ip[12:]
+                    s.send(guest_mac + me_mac + b'\x08\x00' + ip + icmp)
+        elif et == b'\x08\x06' and f[20:22] == b'\x00\x01' and f[38:42] == me_ip:
+            rep = struct.pack('!HHBBH6s4s6s4s', 1, 0x0800, 6, 4, 2, me_mac, me_ip, f[22:28], f[28:32])
+            s.send(f[6:12] + me_mac + b'\x08\x06' + rep)
+        elif (et == b'\x08\x00' and f[23] == 1 and f[34] == 0 and f[26:30] == guest_ip and
+              f[0:6] == me_mac and struct.unpack('!H', f[38:40])[0] == 0x4b00 + k):
+            if f[6:12] != guest_mac:
+                raise Fail('tap%d: echo reply from %s, not %s' % (k, f[6:12].hex(), guest_mac.hex()))
+            replies.add(struct.unpack('!H', f[40:42])[0])
+    s.close()
+    log('tap%d: %d of %d echo replies' % (k, len(replies), seqs))
+    if not guest_mac:
+        raise Fail('tap%d: no ARP reply from 10.9.%d.1' % (k, k))
+    if len(replies) != seqs:
+        raise Fail('tap%d: %d of %d echo replies' % (k, len(replies), seqs))
+    return guest_mac
+
+
+def tapraw_drive(ctx):
+    ctx.con.wait(r'^netif: echo ready on port 7', 60)
+    peers = {}
+    for k in range(ctx.ntaps):
+        mac = raw_tap(k, peers)
+        if mac in peers:
+            raise Fail('tap%d and tap%d answered with one MAC' % (peers[mac], k))
+        peers[mac] = k
+    quit_echo('10.9.0.1', 7)
 
 
 def icmp_ping(addr, count=3, timeout=5):
@@ -508,10 +719,16 @@ def main():
             mode_l2(ctx)
         elif mode == 'tap':
             mode_tap(ctx)
+        elif mode == 'bridge':
+            mode_bridge(ctx)
+        elif mode == 'tapecho':
+            mode_tapecho(ctx)
+        elif mode == 'tapraw':
+            mode_tapraw(ctx)
         elif mode == 'bad':
             bad_listen(ctx)
         drive = {'echo': mode_echo, 'flood': mode_flood, 'link': mode_link,
-                 'tap': tap_drive, 'bad': bad_drive}.get(mode)
+                 'bridge': bridge_drive, 'bridge3': bridge3_drive, 'tap': tap_drive, 'tapraw': tapraw_drive, 'bad': bad_drive}.get(mode)
     except (Fail, OSError, subprocess.CalledProcessError) as e:
         errors.append('%s set-up: %s' % (mode, e))
         drive = None
