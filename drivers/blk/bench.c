@@ -6,8 +6,9 @@
  * 4. With any of qd=, bs=, rw= (randread, randwrite, read, write): that one
  * figure (defaults qd=1 bs=4096 rw=randread). Depth is real: every
  * request is its own blk_req, submitted at once and replaced as soon as
- * its completion is seen; the time-weighted average of requests in flight
- * is printed to prove it. One machine-readable line per figure,
+ * its completion is seen; the time-weighted average of requests between
+ * submit and completion is printed to prove it (a driver without submit
+ * completes inside blkdev_submit: at most 1). One machine-readable line per figure,
  * "bench: blk NAME UNIT=VALUE depth=D ops=N errors=N mode=M dev=DEV"
  * (tests/bench/blk.py reads it). Writes destroy the disk's contents; "ro"
  * skips them. */
@@ -26,16 +27,6 @@
 #define BENCH_MAX_BS    (1u << 20)
 #define BENCH_MAX_MEM   (16u << 20)     /* qd * bs */
 
-struct bench {
-	struct blkdev *bd;
-	struct blk_req req[BENCH_MAX_QD];
-	void *buf[BENCH_MAX_QD];
-	bool ended[BENCH_MAX_QD];   /* set by the callback, cleared by the thread */
-	volatile unsigned n_ended;  /* completions so far */
-	struct waitq wq;            /* the bench thread waits here */
-	uint64_t rnd;
-};
-
 struct bench_fig {
 	char name[24];
 	const char *unit;           /* "iops" or "mibps" */
@@ -44,23 +35,32 @@ struct bench_fig {
 	uint32_t bytes;
 };
 
+/* One figure's run. The fields after "shared" change with interrupts
+ * disabled: the completion callbacks update them too. */
+struct bench {
+	struct blkdev *bd;
+	const struct bench_fig *fig;
+	bool async;                 /* callbacks may resubmit (driver has submit) */
+	uint32_t bytes;
+	uint64_t per, slots;        /* sectors per request, request-sized slots */
+	uint64_t end;               /* time_ns() after which nothing is submitted */
+	struct blk_req req[BENCH_MAX_QD];
+	void *buf[BENCH_MAX_QD];
+	struct waitq wq;            /* the bench thread waits here */
+	/* shared */
+	uint64_t rnd, next_seq;
+	bool stop;                  /* an error: submit nothing more */
+	bool parked[BENCH_MAX_QD];  /* done, for the thread to resubmit or retire */
+	volatile unsigned n_parked; /* ever */
+	unsigned inflight;          /* submitted, not completed */
+	uint64_t depth_ns, last_ns; /* the integral of inflight over time */
+	uint64_t ops, errors;
+};
+
 struct bench_result {
 	uint64_t ops, bytes, errors, ns;
 	uint64_t depth_x100;        /* average in flight, times 100 */
 };
-
-/* Completion: interrupt context, the driver's poll thread, or inside
- * blkdev_submit. Only note it and wake the bench thread, which submits the
- * replacement (irq_save: the contexts may interleave). */
-static void bench_done(struct blk_req *r)
-{
-	struct bench *b = r->arg;
-	unsigned long flags = irq_save();
-	b->ended[r - b->req] = true;
-	b->n_ended++;
-	waitq_wake_one(&b->wq);
-	irq_restore(flags);
-}
 
 static uint64_t bench_rand(struct bench *b)
 {
@@ -71,15 +71,63 @@ static uint64_t bench_rand(struct bench *b)
 	return b->rnd;
 }
 
-static void bench_submit(struct bench *b, const struct bench_fig *f, unsigned i,
-			 uint64_t per, uint64_t slots, uint64_t *next_seq)
+/* inflight changes by delta now (interrupts disabled). */
+static void depth_step(struct bench *b, int delta)
 {
-	uint64_t slot = f->random ? bench_rand(b) % slots : (*next_seq)++ % slots;
+	uint64_t now = time_ns();
+	b->depth_ns += (uint64_t)b->inflight * (now - b->last_ns);
+	b->last_ns = now;
+	b->inflight += delta;
+}
+
+static void bench_done(struct blk_req *r);
+
+/* Fill request i for its next offset (interrupts disabled). */
+static void bench_prepare(struct bench *b, unsigned i)
+{
+	uint64_t slot = b->fig->random ? bench_rand(b) % b->slots : b->next_seq++ % b->slots;
 	b->req[i] = (struct blk_req){
-		.op = f->write ? BLK_OP_WRITE : BLK_OP_READ,
-		.lba = slot * per, .count = per, .buf = b->buf[i],
+		.op = b->fig->write ? BLK_OP_WRITE : BLK_OP_READ,
+		.lba = slot * b->per, .count = b->per, .buf = b->buf[i],
 		.done = bench_done, .arg = b,
 	};
+	depth_step(b, 1);
+}
+
+/* Completion: interrupt context, the driver's poll thread, or (a driver
+ * without submit) inside blkdev_submit. On a driver with submit the
+ * request goes straight back out from here, so the depth never sags
+ * while the bench thread sleeps; otherwise, or when the time is up, it is
+ * parked for the thread. */
+static void bench_done(struct blk_req *r)
+{
+	struct bench *b = r->arg;
+	unsigned i = (unsigned)(r - b->req);
+	unsigned long flags = irq_save();
+	depth_step(b, -1);
+	b->ops++;
+	if (r->status) {
+		b->errors++;
+		b->stop = true;         /* a failed disk fails every request */
+	}
+	if (b->async && !b->stop && time_ns() < b->end) {
+		bench_prepare(b, i);
+		blkdev_submit(b->bd, r);
+	} else {
+		b->parked[i] = true;
+		b->n_parked++;
+		waitq_wake_one(&b->wq);
+	}
+	irq_restore(flags);
+}
+
+/* Submit request i from the thread. */
+static void bench_start(struct bench *b, unsigned i)
+{
+	unsigned long flags = irq_save();
+	bench_prepare(b, i);
+	irq_restore(flags);
+	/* With interrupts on: a driver without submit may sleep. */
 	blkdev_submit(b->bd, &b->req[i]);
 }
 
@@ -87,64 +135,68 @@ static int bench_run(struct bench *b, const struct bench_fig *f, uint64_t ns,
 		     struct bench_result *res)
 {
 	struct blkdev *bd = b->bd;
-	uint32_t bytes = MAX(f->bytes, bd->sector_size);
-	uint64_t per = bytes / bd->sector_size;
-	uint64_t slots = bd->capacity / per, next_seq = 0;
 	size_t align = MAX(4096u, bd->align);
-	unsigned outstanding = 0, reaped = 0, qd = f->qd;
+	unsigned live = 0, reaped = 0, qd = f->qd;
 	int rc = 0;
 
 	memset(res, 0, sizeof(*res));
-	if (slots == 0)
+	b->fig = f;
+	b->async = bd->ops->submit != NULL;
+	b->bytes = MAX(f->bytes, bd->sector_size);
+	b->per = b->bytes / bd->sector_size;
+	b->slots = bd->capacity / b->per;
+	if (b->slots == 0)
 		return -ERANGE;
 	memset(b->buf, 0, sizeof(b->buf));
 	for (unsigned i = 0; i < qd; i++) {
-		b->buf[i] = aligned_alloc(align, bytes);
+		b->buf[i] = aligned_alloc(align, b->bytes);
 		if (!b->buf[i]) {
 			rc = -ENOMEM;
 			goto out;
 		}
-		memset(b->buf[i], 0x5a, bytes);
+		memset(b->buf[i], 0x5a, b->bytes);
 	}
-	b->n_ended = 0;
-	memset(b->ended, 0, sizeof(b->ended));
+	memset(b->parked, 0, sizeof(b->parked));
+	b->n_parked = 0;
+	b->next_seq = 0;
+	b->stop = false;
+	b->inflight = 0;
+	b->ops = b->errors = 0;
+	b->depth_ns = 0;
 
-	/* Fill the queue, then replace each request as its completion is
-	 * seen, until the time is up; then let the last ones finish. */
-	uint64_t start = time_ns(), end = start + ns, last = start, depth_ns = 0;
-	bool stop = false;
-	for (unsigned i = 0; i < qd; i++, outstanding++)
-		bench_submit(b, f, i, per, slots, &next_seq);
-	while (outstanding) {
+	/* Fill the queue; the callbacks keep it full until the time is up
+	 * (or, without submit, park each request for this loop to send
+	 * again); then every request parks and the run is over. */
+	uint64_t start = time_ns();
+	b->end = start + ns;
+	b->last_ns = start;
+	for (unsigned i = 0; i < qd; i++, live++)
+		bench_start(b, i);
+	while (live) {
 		/* The callbacks may have run already (even inside
 		 * blkdev_submit): the count says. */
-		WAIT_EVENT(&b->wq, b->n_ended != reaped);
-		/* Requests submitted and not yet seen finished, over time:
-		 * the device held these (less the ones that just ended). */
-		uint64_t now = time_ns();
-		depth_ns += (uint64_t)outstanding * (now - last);
-		last = now;
-		stop |= now >= end;
+		WAIT_EVENT(&b->wq, b->n_parked != reaped);
 		for (unsigned i = 0; i < qd; i++) {
-			if (!b->ended[i])
+			unsigned long flags = irq_save();
+			bool parked = b->parked[i], again = !b->stop && time_ns() < b->end;
+			b->parked[i] = false;
+			irq_restore(flags);
+			if (!parked)
 				continue;
-			b->ended[i] = false;
 			reaped++;
-			outstanding--;
-			res->ops++;
-			res->bytes += bytes;
-			if (b->req[i].status) {
-				res->errors++;
-				stop = true;    /* a failed disk fails every request */
-			}
-			if (!stop) {
-				outstanding++;
-				bench_submit(b, f, i, per, slots, &next_seq);
-			}
+			if (again)
+				bench_start(b, i);
+			else
+				live--;
 		}
 	}
-	res->ns = last - start;
-	res->depth_x100 = res->ns ? depth_ns * 100 / res->ns : 0;
+	unsigned long flags = irq_save();
+	res->ns = b->last_ns - start;
+	res->ops = b->ops;
+	res->errors = b->errors;
+	res->bytes = b->ops * b->bytes;
+	res->depth_x100 = res->ns ? b->depth_ns * 100 / res->ns : 0;
+	irq_restore(flags);
 out:
 	for (unsigned i = 0; i < qd; i++)
 		free(b->buf[i]);
