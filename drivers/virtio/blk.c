@@ -72,6 +72,8 @@ struct vblk {
 	struct vblk_slot *ring_head, *ring_tail;
 	struct blk_req *wait_head, *wait_tail;  /* FIFO, linked by drv_next */
 	struct waitq idle;          /* the thread, while nothing is on the ring */
+	unsigned in_done;           /* inside vblk_done: kicks wait for its end */
+	bool kick_pending;
 	struct vblk_stats st;
 };
 
@@ -252,6 +254,18 @@ static void wait_add(struct vblk *vb, struct blk_req *r)
 	vb->st.waited++;
 }
 
+/* Tell the device about new requests: at once, or, inside a completion,
+ * once the last completion of the batch is done (a callback that submits
+ * the next request would otherwise notify the device once per request). */
+static void vblk_kick(struct vblk *vb)
+{
+	if (vb->in_done) {
+		vb->kick_pending = true;
+		return;
+	}
+	virtio_kick(vb->vq);
+}
+
 /* Move waiting requests onto the ring while there is room; fail the ones
  * the device refuses (a failed device: -EIO). Interrupts disabled. */
 static void vblk_refill(struct vblk *vb)
@@ -273,7 +287,7 @@ static void vblk_refill(struct vblk *vb)
 			blkdev_complete(r, rc);     /* may submit more: they queue */
 	}
 	if (kick)
-		virtio_kick(vb->vq);
+		vblk_kick(vb);
 }
 
 /* Completion (interrupts disabled: the queue's interrupt, or the disk's
@@ -292,8 +306,16 @@ static void vblk_done(struct virtqueue *vq, void *cookie, uint32_t len, int err)
 		return;         /* never posted by us: the core checks cookies */
 	ring_del(vb, s);
 	vb->st.completed++;
+	vb->in_done++;
 	blkdev_complete(r, rc);
 	vblk_refill(vb);
+	vb->in_done--;
+	/* More completions waiting: the core calls us again for them (its
+	 * drain loop takes every one), and the last one kicks. */
+	if (vb->kick_pending && !vb->in_done && !virtio_has_used(vq)) {
+		vb->kick_pending = false;
+		virtio_kick(vq);
+	}
 }
 
 static void vblk_submit(struct blkdev *bd, struct blk_req *r)
@@ -310,7 +332,7 @@ static void vblk_submit(struct blkdev *bd, struct blk_req *r)
 	if (rc == -ENOSPC) {
 		wait_add(vb, r);
 	} else if (rc == 0) {
-		virtio_kick(vb->vq);
+		vblk_kick(vb);
 		waitq_wake_one(&vb->idle);
 	}
 	irq_restore(flags);
