@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 /* The device-tree bus (<drivers/dtbus.h>): one walk over the boot device
- * tree at INIT_BUS that hands each enabled node the kernel can drive to its
- * binder. Interrupt specifiers are resolved with the FDT code (interrupt
+ * tree at INIT_BUS that hands each enabled node some driver registered for
+ * (<drivers/platdev.h>) to the platform-device registry; it knows no
+ * driver itself. Interrupt specifiers are resolved with the FDT code (interrupt
  * parents and maps, DTSpec §2.4) and decoded by the interrupt controller's
  * own binding, which only the arch knows (the GIC: gic_fdt_line). */
 #include "dtbus_priv.h"
 #include <drivers/fdt.h>
-#include <drivers/virtio_mmio.h>
+#include <drivers/platdev.h>
 #include <kern/boot.h>
 #include <kern/errno.h>
 #include <kern/init.h>
@@ -15,22 +16,35 @@
 
 struct dtbus_stats dtbus_counts;
 
+/* The counts the walk's drivers left in the registry, by the names they
+ * registered under (the registry keeps them per driver and source). */
 const struct dtbus_stats *dtbus_stats(void)
 {
+	struct platdev_stats st;
+
+	platdev_get_stats("virtio-mmio", "dt", &st);
+	dtbus_counts.virtio_mmio = st.bound;
+	dtbus_counts.virtio_empty = st.empty;
+	platdev_get_stats("fw_cfg-mmio", "dt", &st);
+	dtbus_counts.fw_cfg = st.bound ? 1 : 0;
 	return &dtbus_counts;
 }
 
-/* The GIC's decoder (kern/arch/aarch64/gic.c). Weak, so that an image
- * without a GIC (x86, which has no device tree either) still links. */
-extern int gic_fdt_line(const void *fdt, const struct fdt_irq *spec, bool *level,
-			bool *active_low) __attribute__((weak));
+/* The interrupt controller's decoder, registered by its driver (the GIC:
+ * kern/arch/aarch64/gic.c) before INIT_BUS; none on x86. */
+static dtbus_irq_decoder_fn irq_decoder;
+
+void dtbus_set_irq_decoder(dtbus_irq_decoder_fn fn)
+{
+	irq_decoder = fn;
+}
 
 int dtbus_irq_decode(const void *fdt, const struct fdt_irq *spec, bool *level,
 		     bool *active_low)
 {
-	if (!gic_fdt_line)
+	if (!irq_decoder)
 		return -ENODEV;
-	return gic_fdt_line(fdt, spec, level, active_low);
+	return irq_decoder(fdt, spec, level, active_low);
 }
 
 int dtbus_irq_line(const void *fdt, int node, int index, bool *level, bool *active_low)
@@ -53,57 +67,6 @@ static const char *node_path(const void *fdt, int node, char *buf, size_t len)
 	return buf;
 }
 
-/* ---- "virtio,mmio" (the Linux binding: one reg, one interrupt) ----------- */
-
-static int bind_virtio_mmio(const void *fdt, int node)
-{
-	char path[64];
-	struct virtio_mmio_desc d = { .id = -1, .source = "dt" };
-	int rc = fdt_reg(fdt, node, 0, &d.base, &d.size);
-
-	if (rc)
-		return rc;      /* logged by the walk */
-	int irc = dtbus_irq_line(fdt, node, 0, &d.level, &d.active_low);
-	if (irc >= 0) {
-		d.irq = (unsigned)irc;
-		d.has_irq = true;
-	}
-	rc = virtio_mmio_add(&d);
-	if (rc == 0)
-		dtbus_counts.virtio_mmio++;
-	else if (rc == -ENODEV)
-		dtbus_counts.virtio_empty++;
-	/* A device without a usable interrupt still works, polled; an
-	 * empty slot's interrupt is nobody's business. */
-	if (rc == 0 && irc < 0 && irc != -ENOENT)
-		pr_warn("dtbus: %s: interrupt not usable (%d); the device will be polled\n",
-			node_path(fdt, node, path, sizeof(path)), irc);
-	return rc == -ENODEV || rc == -EEXIST ? 0 : rc;
-}
-
-/* ---- "qemu,fw-cfg-mmio" ----------------------------------------------------- */
-
-static int bind_fw_cfg(const void *fdt, int node)
-{
-	uint64_t base, size;
-	int rc = fdt_reg(fdt, node, 0, &base, &size);
-
-	if (rc == 0)
-		rc = fw_cfg_mmio_attach(base, size);
-	if (rc == 0)
-		dtbus_counts.fw_cfg = 1;
-	return rc == -EEXIST ? 0 : rc;
-}
-
-static const struct {
-	const char *compat;
-	int (*bind)(const void *fdt, int node);
-} binders[] = {
-	{ "virtio,mmio", bind_virtio_mmio },
-	{ "pci-host-ecam-generic", dtbus_pci_host },
-	{ "qemu,fw-cfg-mmio", bind_fw_cfg },
-};
-
 /* Is node and every ancestor enabled (DTSpec §2.3.4: a disabled bus
  * disables what is on it)? */
 static bool enabled(const void *fdt, int node)
@@ -116,30 +79,62 @@ static bool enabled(const void *fdt, int node)
 	return true;
 }
 
+/* Hand one node to the registry, as the first of its compatible strings
+ * that a driver takes (DTSpec §2.3.1: most specific first). The first reg
+ * window and interrupt go into the descriptor; the driver may read more
+ * of the node itself. @return 1 when some driver took it, else 0. */
+static int bind_node(const void *fdt, int node)
+{
+	char path[64];
+	int n = fdt_stringlist_count(fdt, node, "compatible");
+
+	for (int k = 0; k < n; k++) {
+		const char *compat = fdt_stringlist_get(fdt, node, "compatible", k, NULL);
+		if (!compat || !platdrv_find(compat))
+			continue;
+		if (!enabled(fdt, node))
+			return 1;
+		struct platdev pd = { .compatible = compat, .source = "dt", .id = -1,
+				      .fdt = fdt, .node = node };
+		int rc = 0;
+		if (fdt_reg_count(fdt, node) > 0)
+			rc = fdt_reg(fdt, node, 0, &pd.base, &pd.size);
+		if (rc == 0) {
+			int irc = dtbus_irq_line(fdt, node, 0, &pd.level, &pd.active_low);
+			if (irc >= 0) {
+				pd.irq = (unsigned)irc;
+				pd.has_irq = true;
+			} else {
+				pd.irq_err = irc;
+			}
+			rc = platdev_add(&pd);
+		}
+		if (rc && rc != -ENODEV && rc != -EEXIST) {
+			dtbus_counts.errors++;
+			pr_warn("dtbus: %s (%s): %d\n", node_path(fdt, node, path, sizeof(path)),
+				compat, rc);
+		} else if (rc == 0 && pd.irq_err && pd.irq_err != -ENOENT) {
+			/* A device without a usable interrupt still works,
+			 * polled; an empty slot's interrupt is nobody's
+			 * business. */
+			pr_warn("dtbus: %s: interrupt not usable (%d); the device will be polled\n",
+				node_path(fdt, node, path, sizeof(path)), pd.irq_err);
+		}
+		return 1;
+	}
+	return 0;
+}
+
 static int dtbus_init(void)
 {
 	const void *fdt = (const void *)(uintptr_t)boot_info.dtb;
-	char path[64];
 
 	if (!fdt)
 		return 0;
 	/* Every node once, in document order (the order Linux probes in). */
-	for (int node = fdt_root(fdt); node >= 0; node = fdt_next_node(fdt, node, NULL)) {
-		for (size_t i = 0; i < ARRAY_SIZE(binders); i++) {
-			if (!fdt_compatible(fdt, node, binders[i].compat))
-				continue;
-			if (!enabled(fdt, node))
-				break;
-			int rc = binders[i].bind(fdt, node);
-			if (rc) {
-				dtbus_counts.errors++;
-				pr_warn("dtbus: %s (%s): %d\n", node_path(fdt, node, path, sizeof(path)),
-					binders[i].compat, rc);
-			}
-			break;
-		}
-	}
-	const struct dtbus_stats *s = &dtbus_counts;
+	for (int node = fdt_root(fdt); node >= 0; node = fdt_next_node(fdt, node, NULL))
+		bind_node(fdt, node);
+	const struct dtbus_stats *s = dtbus_stats();
 	pr_info("dtbus: %u virtio-mmio device(s) (%u empty slots), %u PCI host(s), "
 		"%u BAR(s) assigned, fw_cfg %s\n", s->virtio_mmio, s->virtio_empty,
 		s->pci_hosts, s->pci_bars, s->fw_cfg ? "yes" : "no");
@@ -149,7 +144,7 @@ INITCALL(INIT_BUS, dtbus_init);
 
 static int cmd_dtbus(int argc, char **argv)
 {
-	const struct dtbus_stats *s = &dtbus_counts;
+	const struct dtbus_stats *s = dtbus_stats();
 
 	if (!boot_info.dtb) {
 		kprintf("no device tree\n");

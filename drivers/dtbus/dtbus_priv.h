@@ -8,9 +8,6 @@
 
 extern struct dtbus_stats dtbus_counts;
 
-/* Bind one "pci-host-ecam-generic" node. @return 0 or -errno. */
-int dtbus_pci_host(const void *fdt, int node);
-
 /* ---- BAR allocation (pci_alloc.c, pure) ----------------------------------- */
 
 /* One window of a host bridge's "ranges" (PCI Bus Binding to IEEE 1275

@@ -14,6 +14,7 @@
  *    §9.1) to a GIC line, stored as the function's irq_line.
  * MSI-X needs nothing here: irq_alloc_msi_dev finds the GIC's MSI frame or
  * ITS (which maps the requester ID through this node's msi-map). */
+#include <drivers/platdev.h>
 #include "dtbus_priv.h"
 #include <drivers/fdt.h>
 #include <drivers/pci.h>
@@ -215,7 +216,7 @@ static void route_intx(struct host *h)
 	}
 }
 
-int dtbus_pci_host(const void *fdt, int node)
+static int dtbus_pci_host(const void *fdt, int node)
 {
 	struct host h = { .fdt = fdt, .node = node };
 	uint64_t base, size;
@@ -259,3 +260,20 @@ int dtbus_pci_host(const void *fdt, int node)
 	route_intx(&h);
 	return 0;
 }
+
+/* A platform driver for the node; it needs the node itself (bus-range,
+ * ranges, interrupt-map), so only the device tree can describe it. */
+static int pci_host_probe(const struct platdev *pd)
+{
+	if (!pd->fdt)
+		return -EINVAL;
+	return dtbus_pci_host(pd->fdt, pd->node);
+}
+
+static const char *const pci_host_ids[] = { "pci-host-ecam-generic", NULL };
+static const struct platdrv pci_host_driver = {
+	.name = "pci-host-ecam",
+	.ids = pci_host_ids,
+	.probe = pci_host_probe,
+};
+PLAT_DRIVER(pci_host_driver);

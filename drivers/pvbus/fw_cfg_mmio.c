@@ -10,6 +10,7 @@
  *        the low half at +20 starting the operation
  * The protocol is drivers/pvbus/fw_cfg.c; the device tree bus
  * (drivers/dtbus) finds the block and calls fw_cfg_mmio_attach. */
+#include <drivers/platdev.h>
 #include <arch/io.h>
 #include <drivers/dtbus.h>
 #include <drivers/fw_cfg.h>
@@ -136,3 +137,20 @@ int fw_cfg_mmio_attach(uint64_t base, uint64_t size)
 		fw_cfg_mmio.xfer == FW_CFG_XFER_DMA ? "dma" : "port");
 	return fw_cfg_register(&fw_cfg_mmio);
 }
+
+/* The platform driver (<drivers/platdev.h>): the device tree's
+ * "qemu,fw-cfg-mmio" node. Nothing answering there is an error of the
+ * tree (unlike an empty virtio-mmio slot), so -ENODEV becomes -ENXIO. */
+static int fw_cfg_plat_probe(const struct platdev *pd)
+{
+	int rc = fw_cfg_mmio_attach(pd->base, pd->size);
+	return rc == -ENODEV ? -ENXIO : rc;
+}
+
+static const char *const fw_cfg_ids[] = { "qemu,fw-cfg-mmio", NULL };
+static const struct platdrv fw_cfg_plat_driver = {
+	.name = "fw_cfg-mmio",
+	.ids = fw_cfg_ids,
+	.probe = fw_cfg_plat_probe,
+};
+PLAT_DRIVER(fw_cfg_plat_driver);

@@ -1,13 +1,29 @@
 // SPDX-License-Identifier: MIT
-/* virtio-blk (virtio 1.2 §5.2): one request queue per disk; each request is
- * a header, the data and a status byte (§5.2.6), matched to its caller by
- * cookie, so any number of threads can have requests in flight. Disks are
- * registered with the block layer as vda, vdb, ... */
+/* virtio-blk (virtio 1.2 §5.2): one request queue per disk, driven through
+ * the block layer's asynchronous interface (<drivers/blkdev.h>). Each
+ * request is a header, the data and a status byte (§5.2.6), kept in one of
+ * the disk's slots (one per ring entry, so the ring is what limits the
+ * requests in flight); what finds no slot or no room on the ring waits in
+ * a FIFO and goes out as completions free room, so submit never sleeps.
+ *
+ * Completions run in interrupt context (irq mode) or in the disk's own
+ * thread (poll mode: it spins on the used ring, yielding before every
+ * look, while requests are on the ring, and sleeps otherwise). In irq mode
+ * the same thread is a watchdog: every 100 ms while requests are on the
+ * ring it looks at the ring (a lost interrupt) and at the device status
+ * (DEVICE_NEEDS_RESET). In both modes a request unanswered for
+ * virtio.timeout_ms fails the device, which completes everything with
+ * -EIO. Disks are registered with the block layer as vda, vdb, ... */
 #include <drivers/virtio.h>
 #include <drivers/virtio_blk.h>
 #include <drivers/blkdev.h>
 #include <kern/errno.h>
+#include <kern/irq.h>
 #include <kern/printk.h>
+#include <kern/sched.h>
+#include <kern/time.h>
+#include <arch/barrier.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,8 +33,29 @@
 /* Discard/write-zeroes sizes when the device gives none (§5.2.4 says the
  * fields are valid only with the feature; 0 is not a usable limit). */
 #define VBLK_DEFAULT_RANGE  (1u << 22)
+/* Write-zeroes without the command writes from this (the largest sector). */
+#define VBLK_ZERO_BYTES     (64u << 10)
+/* The irq-mode watchdog's period while requests are on the ring. */
+#define VBLK_WATCH_NS       (100 * NSEC_PER_MSEC)
+/* Poll mode checks the device status and the oldest request's age once
+ * per this many looks at the ring. */
+#define VBLK_POLL_CHECK     64
 
 static const char vblk_driver_name[] = "virtio-blk";
+static const uint8_t vblk_zeroes[VBLK_ZERO_BYTES] __aligned(4096);
+
+/* One request on the ring. The first three fields are the device's to
+ * read or write (§5.2.6); they live here, not in the caller's blk_req, so
+ * that the block layer's requests stay driver-neutral. */
+struct vblk_slot {
+	struct virtio_blk_outhdr hdr;                   /* device-readable */
+	struct virtio_blk_discard_write_zeroes range;   /* device-readable */
+	uint8_t status;                                 /* device-writable */
+	struct blk_req *req;
+	uint64_t t0;                /* when it went on the ring */
+	/* The free list, or the list of slots on the ring, oldest first. */
+	struct vblk_slot *next, *prev;
+};
 
 struct vblk {
 	struct blkdev bd;
@@ -29,6 +66,16 @@ struct vblk {
 	unsigned max_segs;          /* data segments per request */
 	uint32_t max_discard, max_wz;   /* 512-byte sectors per request */
 	bool wz_unmap;
+	bool poll;
+	/* Everything below changes with interrupts disabled only. */
+	struct vblk_slot *slots, *free;
+	struct vblk_slot *ring_head, *ring_tail;
+	struct blk_req *wait_head, *wait_tail;  /* FIFO, linked by drv_next */
+	struct waitq idle;          /* the thread, while nothing is on the ring */
+	unsigned in_done;           /* inside vblk_done: kicks wait for its end */
+	unsigned plugged;           /* blkdev_plug depth: kicks wait for unplug */
+	bool kick_pending;
+	struct vblk_stats st;
 };
 
 static int status_to_err(uint8_t s)
@@ -40,95 +87,16 @@ static int status_to_err(uint8_t s)
 	}
 }
 
-/* Completion (interrupts disabled). The status byte is the device's
- * answer; the used length is not trusted for it (§2.7.8.2 allows devices
- * that under-report), which is why status starts out invalid. */
-static void vblk_done(struct virtqueue *vq, void *cookie, uint32_t len, int err)
-{
-	struct vblk_req *r = cookie;
-	r->err = err ? err : status_to_err(r->status);
-	r->done = true;
-	if (r->end)
-		r->end(r);
-}
-
 struct vblk *vblk_from_blkdev(struct blkdev *bd)
 {
 	return bd && bd->driver == vblk_driver_name ? bd->priv : NULL;
 }
 
-int vblk_start(struct vblk *vb, struct vblk_req *r, uint32_t type,
-	       uint64_t sector, void *buf, uint32_t bytes)
+void vblk_get_stats(const struct vblk *vb, struct vblk_stats *st)
 {
-	struct vq_sg sg[VBLK_MAX_SEGS + 2];
-	unsigned n = 0;
-	/* §5.2.6: the device writes the data of IN and GET_ID requests. */
-	bool dev_writes = type == VIRTIO_BLK_T_IN || type == VIRTIO_BLK_T_GET_ID;
-
-	r->hdr = (struct virtio_blk_outhdr){ .type = type, .sector = sector };
-	r->status = 0xff;
-	r->err = 0;
-	r->done = false;
-	sg[n++] = (struct vq_sg){ &r->hdr, sizeof(r->hdr) };
-	/* Split the data at size_max (SIZE_MAX, §5.2.3), at most seg_max
-	 * pieces (SEG_MAX). RAM is identity-mapped, so a buffer is
-	 * physically contiguous and needs no other split. */
-	uint32_t seg = vb->size_max ? vb->size_max : bytes;
-	for (uint32_t off = 0; off < bytes; off += seg) {
-		if (n - 1 >= vb->max_segs)
-			return -EINVAL;
-		sg[n++] = (struct vq_sg){ (char *)buf + off, MIN(seg, bytes - off) };
-	}
-	sg[n++] = (struct vq_sg){ &r->status, 1 };
-	unsigned n_out = dev_writes ? 1 : n - 1;
-	return virtio_enqueue(vb->vq, r, sg, n_out, n - n_out);
-}
-
-void vblk_kick(struct vblk *vb)
-{
-	virtio_kick(vb->vq);
-}
-
-void vblk_wait(struct vblk *vb, const volatile bool *flag)
-{
-	virtio_wait(vb->vq, flag);
-}
-
-unsigned vblk_inflight(const struct vblk *vb)
-{
-	return virtio_vq_inflight(vb->vq);
-}
-
-bool vblk_polling(const struct vblk *vb)
-{
-	return virtio_polling(vb->vdev);
-}
-
-/* One request, start to finish. The request lives on this stack, which
- * is ordinary identity-mapped RAM the device can reach. */
-static int vblk_sync(struct vblk *vb, uint32_t type, uint64_t sector, void *buf,
-		     uint32_t bytes)
-{
-	struct vblk_req r = { 0 };
-	int rc = vblk_start(vb, &r, type, sector, buf, bytes);
-	if (rc)
-		return rc;
-	vblk_kick(vb);
-	vblk_wait(vb, &r.done);
-	return r.err;
-}
-
-int vblk_get_id(struct vblk *vb, char id[VIRTIO_BLK_ID_BYTES + 1])
-{
-	memset(id, 0, VIRTIO_BLK_ID_BYTES + 1);
-	return vblk_sync(vb, VIRTIO_BLK_T_GET_ID, 0, id, VIRTIO_BLK_ID_BYTES);
-}
-
-/* ---- block layer ops (arguments already checked by blkdev) ------------------ */
-
-static struct vblk *to_vblk(struct blkdev *bd)
-{
-	return bd->priv;
+	unsigned long flags = irq_save();
+	*st = vb->st;
+	irq_restore(flags);
 }
 
 static uint64_t to_sector512(const struct vblk *vb, uint64_t lba)
@@ -136,98 +104,325 @@ static uint64_t to_sector512(const struct vblk *vb, uint64_t lba)
 	return lba * (vb->ssize / VIRTIO_BLK_SECTOR);
 }
 
-static int vblk_read(struct blkdev *bd, uint64_t lba, uint32_t count, void *buf)
+/* ---- slots and the ring (interrupts disabled) -------------------------------- */
+
+static void ring_add(struct vblk *vb, struct vblk_slot *s)
 {
-	struct vblk *vb = to_vblk(bd);
-	return vblk_sync(vb, VIRTIO_BLK_T_IN, to_sector512(vb, lba), buf,
-			 count * vb->ssize);
+	s->next = NULL;
+	s->prev = vb->ring_tail;
+	if (vb->ring_tail)
+		vb->ring_tail->next = s;
+	else
+		vb->ring_head = s;
+	vb->ring_tail = s;
+	if (++vb->st.on_ring > vb->st.max_on_ring)
+		vb->st.max_on_ring = vb->st.on_ring;
 }
 
-static int vblk_write(struct blkdev *bd, uint64_t lba, uint32_t count, const void *buf)
+static void ring_del(struct vblk *vb, struct vblk_slot *s)
 {
-	struct vblk *vb = to_vblk(bd);
-	/* §5.2.6.2: a driver must not write to a VIRTIO_BLK_F_RO device. */
-	if (bd->flags & BLKDEV_F_RO)
-		return -EROFS;
-	return vblk_sync(vb, VIRTIO_BLK_T_OUT, to_sector512(vb, lba), (void *)buf,
-			 count * vb->ssize);
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		vb->ring_head = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	else
+		vb->ring_tail = s->prev;
+	vb->st.on_ring--;
+	s->req = NULL;
+	s->next = vb->free;
+	s->prev = NULL;
+	vb->free = s;
 }
 
-static int vblk_flush(struct blkdev *bd)
+/* What a request needs from the device, decided before it takes a slot:
+ * 0 it goes to the device, 1 it is done already (nothing to do), -errno
+ * it fails. The layer checked range and arguments; these are the
+ * device's own limits and features. */
+static int vblk_prepare(struct vblk *vb, struct blk_req *r)
 {
-	struct vblk *vb = to_vblk(bd);
-	/* Without VIRTIO_BLK_F_FLUSH the device has no volatile cache to
-	 * empty: its writes are durable on completion (§5.2.6.3). */
-	if (!virtio_has_feature(vb->vdev, VIRTIO_BLK_F_FLUSH))
+	switch (r->op) {
+	case BLK_OP_READ:
+	case VBLK_OP_GET_ID:
 		return 0;
-	return vblk_sync(vb, VIRTIO_BLK_T_FLUSH, 0, NULL, 0);
+	case BLK_OP_WRITE:
+	case BLK_OP_WRITE_ZEROES:
+		/* §5.2.6.2: a driver must not write to a VIRTIO_BLK_F_RO device. */
+		return (vb->bd.flags & BLKDEV_F_RO) ? -EROFS : 0;
+	case BLK_OP_DISCARD:
+		if (vb->bd.flags & BLKDEV_F_RO)
+			return -EROFS;
+		return virtio_has_feature(vb->vdev, VIRTIO_BLK_F_DISCARD) ? 0 : -EOPNOTSUPP;
+	case BLK_OP_FLUSH:
+		/* Without VIRTIO_BLK_F_FLUSH the device has no volatile cache
+		 * to empty: its writes are durable on completion (§5.2.6.3). */
+		return virtio_has_feature(vb->vdev, VIRTIO_BLK_F_FLUSH) ? 0 : 1;
+	}
+	return -EINVAL;
 }
 
-/* DISCARD and WRITE_ZEROES carry one range segment each (max_*_seg is at
- * least 1), at most max sectors long. */
-static int vblk_range(struct vblk *vb, uint32_t type, uint64_t lba, uint64_t count,
-		      uint32_t max, uint32_t flags)
+/* Put r on the ring in a free slot. @return 0, -ENOSPC (no slot or no
+ * room now: it waits), or -errno (it fails). */
+static int vblk_start(struct vblk *vb, struct blk_req *r)
 {
-	uint64_t sector = to_sector512(vb, lba), left = to_sector512(vb, count);
-	/* Keep pieces whole logical blocks. */
-	uint32_t per = (uint32_t)ALIGN_DOWN((uint64_t)max, vb->ssize / VIRTIO_BLK_SECTOR);
-	if (per == 0)
-		per = vb->ssize / VIRTIO_BLK_SECTOR;
-	while (left) {
-		struct virtio_blk_discard_write_zeroes seg = {
-			.sector = sector,
-			.num_sectors = (uint32_t)MIN(left, (uint64_t)per),
-			.flags = flags,
+	struct vblk_slot *s = vb->free;
+	struct vq_sg sg[VBLK_MAX_SEGS + 2];
+	uint32_t type, bytes = 0;
+	void *data = NULL;
+	unsigned n = 0;
+
+	if (!s)
+		return -ENOSPC;
+	s->hdr = (struct virtio_blk_outhdr){ 0 };
+	switch (r->op) {
+	case BLK_OP_READ:
+	case BLK_OP_WRITE:
+		type = r->op == BLK_OP_READ ? VIRTIO_BLK_T_IN : VIRTIO_BLK_T_OUT;
+		s->hdr.sector = to_sector512(vb, r->io.lba);
+		data = r->io.buf;
+		bytes = (uint32_t)(r->io.count * vb->ssize);
+		break;
+	case BLK_OP_FLUSH:
+		type = VIRTIO_BLK_T_FLUSH;
+		break;
+	case VBLK_OP_GET_ID:
+		type = VIRTIO_BLK_T_GET_ID;
+		data = r->io.buf;
+		bytes = VIRTIO_BLK_ID_BYTES;
+		break;
+	case BLK_OP_WRITE_ZEROES:
+		if (!virtio_has_feature(vb->vdev, VIRTIO_BLK_F_WRITE_ZEROES)) {
+			/* No command for it: write zeroes the ordinary way
+			 * (max_write_zeroes keeps it within the buffer). */
+			type = VIRTIO_BLK_T_OUT;
+			s->hdr.sector = to_sector512(vb, r->io.lba);
+			data = (void *)vblk_zeroes;
+			bytes = (uint32_t)(r->io.count * vb->ssize);
+			break;
+		}
+		/* fall through */
+	default:        /* DISCARD, WRITE_ZEROES: one range segment */
+		type = r->op == BLK_OP_DISCARD ? VIRTIO_BLK_T_DISCARD
+					       : VIRTIO_BLK_T_WRITE_ZEROES;
+		s->range = (struct virtio_blk_discard_write_zeroes){
+			.sector = to_sector512(vb, r->io.lba),
+			.num_sectors = (uint32_t)to_sector512(vb, r->io.count),
+			.flags = r->op == BLK_OP_WRITE_ZEROES && vb->wz_unmap
+				 ? VIRTIO_BLK_WZ_F_UNMAP : 0,
 		};
-		int rc = vblk_sync(vb, type, 0, &seg, sizeof(seg));
-		if (rc)
-			return rc;
-		sector += seg.num_sectors;
-		left -= seg.num_sectors;
+		data = &s->range;
+		bytes = sizeof(s->range);
+		break;
 	}
+	s->hdr.type = type;
+	s->status = 0xff;
+	sg[n++] = (struct vq_sg){ &s->hdr, sizeof(s->hdr) };
+	/* Split the data at size_max (SIZE_MAX, §5.2.3), at most seg_max
+	 * pieces (SEG_MAX; max_sectors keeps requests within both). RAM is
+	 * identity-mapped, so a buffer is physically contiguous and needs no
+	 * other split. */
+	uint32_t seg = vb->size_max && type != VIRTIO_BLK_T_DISCARD &&
+		       type != VIRTIO_BLK_T_WRITE_ZEROES ? vb->size_max : bytes;
+	for (uint32_t off = 0; off < bytes; off += seg) {
+		if (n - 1 >= vb->max_segs)
+			return -EINVAL;
+		sg[n++] = (struct vq_sg){ (char *)data + off, MIN(seg, bytes - off) };
+	}
+	sg[n++] = (struct vq_sg){ &s->status, 1 };
+	/* §5.2.6: the device writes the data of IN and GET_ID requests. */
+	bool dev_writes = type == VIRTIO_BLK_T_IN || type == VIRTIO_BLK_T_GET_ID;
+	unsigned n_out = dev_writes ? 1 : n - 1;
+	int rc = virtio_enqueue_nowait(vb->vq, s, sg, n_out, n - n_out);
+	if (rc)
+		return rc;
+	vb->free = s->next;
+	s->req = r;
+	s->t0 = time_ns();
+	ring_add(vb, s);
 	return 0;
 }
 
-static int vblk_discard(struct blkdev *bd, uint64_t lba, uint64_t count)
+static void wait_add(struct vblk *vb, struct blk_req *r)
 {
-	struct vblk *vb = to_vblk(bd);
-	if (bd->flags & BLKDEV_F_RO)
-		return -EROFS;
-	if (!virtio_has_feature(vb->vdev, VIRTIO_BLK_F_DISCARD))
-		return -EOPNOTSUPP;
-	return vblk_range(vb, VIRTIO_BLK_T_DISCARD, lba, count, vb->max_discard, 0);
+	r->drv_next = NULL;
+	if (vb->wait_tail)
+		vb->wait_tail->drv_next = r;
+	else
+		vb->wait_head = r;
+	vb->wait_tail = r;
+	vb->st.waiting++;
+	vb->st.waited++;
 }
 
-static int vblk_write_zeroes(struct blkdev *bd, uint64_t lba, uint64_t count)
+/* Tell the device about new requests: at once, or, inside a completion,
+ * once the last completion of the batch is done (a callback that submits
+ * the next request would otherwise notify the device once per request). */
+static void vblk_kick(struct vblk *vb)
 {
-	struct vblk *vb = to_vblk(bd);
-	if (bd->flags & BLKDEV_F_RO)
-		return -EROFS;
-	if (virtio_has_feature(vb->vdev, VIRTIO_BLK_F_WRITE_ZEROES))
-		return vblk_range(vb, VIRTIO_BLK_T_WRITE_ZEROES, lba, count, vb->max_wz,
-				  vb->wz_unmap ? VIRTIO_BLK_WZ_F_UNMAP : 0);
-	/* No command for it: write zeroes the ordinary way. */
-	uint32_t per = vb->bd.max_sectors ? MIN(vb->bd.max_sectors, 128u) : 128u;
-	void *zero = calloc(per, vb->ssize);
-	if (!zero)
-		return -ENOMEM;
-	int rc = 0;
-	while (count && !rc) {
-		uint32_t n = (uint32_t)MIN(count, (uint64_t)per);
-		rc = vblk_sync(vb, VIRTIO_BLK_T_OUT, to_sector512(vb, lba), zero, n * vb->ssize);
-		lba += n;
-		count -= n;
+	if (vb->in_done || vb->plugged) {
+		vb->kick_pending = true;
+		return;
 	}
-	free(zero);
-	return rc;
+	virtio_kick(vb->vq);
+}
+
+/* Move waiting requests onto the ring while there is room; fail the ones
+ * the device refuses (a failed device: -EIO). Interrupts disabled. */
+static void vblk_refill(struct vblk *vb)
+{
+	bool kick = false;
+	struct blk_req *r;
+
+	while ((r = vb->wait_head)) {
+		int rc = vblk_start(vb, r);
+		if (rc == -ENOSPC)
+			break;
+		vb->wait_head = r->drv_next;
+		if (!vb->wait_head)
+			vb->wait_tail = NULL;
+		vb->st.waiting--;
+		if (rc == 0)
+			kick = true;
+		else
+			blkdev_complete(r, rc);     /* may submit more: they queue */
+	}
+	if (kick)
+		vblk_kick(vb);
+}
+
+/* Completion (interrupts disabled: the queue's interrupt, or the disk's
+ * poll thread). The status byte is the device's answer; the used length
+ * is not trusted for it (§2.7.8.2 allows devices that under-report),
+ * which is why status starts out invalid. */
+static void vblk_done(struct virtqueue *vq, void *cookie, uint32_t len, int err)
+{
+	struct vblk *vb = virtio_get_drvdata(virtio_vq_dev(vq));
+	struct vblk_slot *s = cookie;
+	struct blk_req *r = s->req;
+	int rc = err ? err : status_to_err(s->status);
+
+	(void)len;
+	if (!vb || !r)
+		return;         /* never posted by us: the core checks cookies */
+	ring_del(vb, s);
+	vb->st.completed++;
+	vb->in_done++;
+	blkdev_complete(r, rc);
+	vblk_refill(vb);
+	vb->in_done--;
+	/* More completions waiting: the core calls us again for them (its
+	 * drain loop takes every one), and the last one kicks. */
+	if (vb->kick_pending && !vb->in_done && !vb->plugged && !virtio_has_used(vq)) {
+		vb->kick_pending = false;
+		virtio_kick(vq);
+	}
+}
+
+static void vblk_submit(struct blkdev *bd, struct blk_req *r)
+{
+	struct vblk *vb = bd->priv;
+	int rc = vblk_prepare(vb, r);
+	if (rc) {
+		blkdev_complete(r, rc > 0 ? 0 : rc);
+		return;
+	}
+	unsigned long flags = irq_save();
+	/* Behind the ones already waiting: first come, first served. */
+	rc = vb->wait_head ? -ENOSPC : vblk_start(vb, r);
+	if (rc == -ENOSPC) {
+		wait_add(vb, r);
+	} else if (rc == 0) {
+		vblk_kick(vb);
+		waitq_wake_one(&vb->idle);
+	}
+	irq_restore(flags);
+	if (rc && rc != -ENOSPC)
+		blkdev_complete(r, rc);
+}
+
+/* ---- the disk's thread: poll loop (poll mode) and watchdog (both) ------------ */
+
+/* Fail the device when its oldest request has gone unanswered too long
+ * (drivers/virtio/README.md, "Waiting": every wait has a bound). */
+static void vblk_check_age(struct vblk *vb)
+{
+	uint64_t limit = virtio_request_timeout_ns();
+	unsigned long flags = irq_save();
+	struct vblk_slot *old = vb->ring_head;
+	bool late = old && time_ns() - old->t0 >= limit;
+	irq_restore(flags);
+	if (late) {
+		pr_err("%s: a request got no answer in %llu ms\n", vb->bd.name,
+		       (unsigned long long)(limit / NSEC_PER_MSEC));
+		virtio_dev_fail(vb->vdev, "request timed out");
+	}
+}
+
+static void vblk_thread(void *arg)
+{
+	struct vblk *vb = arg;
+	unsigned looks = 0;
+
+	for (;;) {
+		unsigned long flags = irq_save();
+		while (!vb->ring_head)
+			waitq_sleep_locked(&vb->idle, 0);
+		irq_restore(flags);
+		if (vb->poll) {
+			/* Give up the CPU before every look (the Waiting rule). */
+			cpu_relax();
+			thread_yield();
+			virtio_poll(vb->vq);
+			if (++looks % VBLK_POLL_CHECK)
+				continue;
+		} else {
+			thread_sleep_ns(VBLK_WATCH_NS);
+			virtio_poll(vb->vq);    /* completions a lost interrupt left */
+		}
+		virtio_check_status(vb->vdev);
+		vblk_check_age(vb);
+	}
+}
+
+/* ---- GET_ID ------------------------------------------------------------------ */
+
+static void id_done(struct blk_req *r)
+{
+	sem_up(r->arg);
+}
+
+int vblk_get_id(struct vblk *vb, char id[VIRTIO_BLK_ID_BYTES + 1])
+{
+	struct semaphore sem;
+	struct blk_req r = { .op = VBLK_OP_GET_ID, .io.buf = id, .done = id_done, .arg = &sem };
+
+	memset(id, 0, VIRTIO_BLK_ID_BYTES + 1);
+	sem_init(&sem, 0);
+	vblk_submit(&vb->bd, &r);
+	sem_down(&sem);
+	return r.status;
+}
+
+/* blkdev_plug: kicks wait for the last unplug (the same deferral as inside
+ * a completion), so a batch reaches the device with one notification. */
+static void vblk_plug(struct blkdev *bd, bool on)
+{
+	struct vblk *vb = bd->priv;
+	unsigned long flags = irq_save();
+
+	if (on) {
+		vb->plugged++;
+	} else if (vb->plugged && !--vb->plugged && !vb->in_done && vb->kick_pending) {
+		vb->kick_pending = false;
+		virtio_kick(vb->vq);
+	}
+	irq_restore(flags);
 }
 
 static const struct blkdev_ops vblk_ops = {
-	.read = vblk_read,
-	.write = vblk_write,
-	.flush = vblk_flush,
-	.discard = vblk_discard,
-	.write_zeroes = vblk_write_zeroes,
+	.submit = vblk_submit,
+	.plug = vblk_plug,
 };
 
 /* ---- probe ------------------------------------------------------------------- */
@@ -341,6 +536,22 @@ static int vblk_probe(struct virtio_dev *vdev)
 		goto fail;
 	}
 
+	/* One slot per ring entry: with indirect descriptors every request
+	 * takes one entry, so the slots never hold the ring back. */
+	vb->slots = calloc(qsize, sizeof(*vb->slots));
+	if (!vb->slots) {
+		rc = -ENOMEM;
+		goto fail;
+	}
+	vb->st.slots = qsize;
+	for (unsigned i = qsize; i-- > 0;) {
+		vb->slots[i].next = vb->free;
+		vb->free = &vb->slots[i];
+	}
+	waitq_init(&vb->idle);
+	vb->poll = virtio_polling(vdev);
+
+	uint32_t per512 = vb->ssize / VIRTIO_BLK_SECTOR;
 	vb->bd.driver = vblk_driver_name;
 	vb->bd.sector_size = vb->ssize;
 	rc = read_capacity(vb, &vb->bd.capacity);
@@ -348,12 +559,25 @@ static int vblk_probe(struct virtio_dev *vdev)
 		pr_err("%s: capacity unreadable: %d\n", vb->bd.name, rc);
 		goto fail;
 	}
-	vb->bd.flags = virtio_has_feature(vdev, VIRTIO_BLK_F_RO) ? BLKDEV_F_RO : 0;
+	vb->bd.flags = (virtio_has_feature(vdev, VIRTIO_BLK_F_RO) ? BLKDEV_F_RO : 0) |
+		       (vb->poll ? BLKDEV_F_POLL : 0);
 	vb->bd.max_sectors = (uint32_t)(max_bytes / vb->ssize);
+	/* Ranges in whole logical blocks. */
+	vb->bd.max_discard = MAX(vb->max_discard / per512, 1u);
+	if (virtio_has_feature(vdev, VIRTIO_BLK_F_WRITE_ZEROES))
+		vb->bd.max_write_zeroes = MAX(vb->max_wz / per512, 1u);
+	else
+		vb->bd.max_write_zeroes = MIN(VBLK_ZERO_BYTES / vb->ssize, vb->bd.max_sectors);
 	vb->bd.align = 0;
 	vb->bd.ops = &vblk_ops;
 	vb->bd.priv = vb;
 	virtio_set_drvdata(vdev, vb);
+	char tname[24];
+	snprintf(tname, sizeof(tname), "%s-%s", vb->bd.name, vb->poll ? "poll" : "watch");
+	if (!thread_create(tname, vblk_thread, vb)) {
+		rc = -ENOMEM;
+		goto fail;
+	}
 	virtio_device_ready(vdev);
 	rc = blkdev_register(&vb->bd);
 	if (rc)

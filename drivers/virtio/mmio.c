@@ -7,7 +7,7 @@
  * at INIT_BUS. See <drivers/virtio_mmio.h>. */
 #include <drivers/virtio_mmio.h>
 #include <drivers/virtio_transport.h>
-#include <kern/acpi.h>
+#include <drivers/platdev.h>
 #include <kern/boot.h>
 #include <kern/cmdline.h>
 #include <kern/errno.h>
@@ -410,59 +410,27 @@ int virtio_mmio_info(const struct virtio_dev *vdev, struct virtio_mmio_desc *out
 	return 0;
 }
 
-/* ---- the command line and ACPI --------------------------------------------------- */
+/* ---- the platform driver ----------------------------------------------------- */
 
-static void warn_cb(void *ctx, const char *fmt, ...)
+/* Every source of virtio-mmio windows -- device-tree "virtio,mmio" nodes,
+ * ACPI LNRO0005 devices, virtio_mmio.device= -- reaches us through the
+ * platform-device registry (<drivers/platdev.h>). */
+static int virtio_mmio_plat_probe(const struct platdev *pd)
 {
-	va_list ap;
-
-	(void)ctx;
-	va_start(ap, fmt);
-	vprintk(LOG_WARN, fmt, ap);
-	va_end(ap);
+	if (!strcmp(pd->source, "acpi") && !cmdline_get_bool("virtio_mmio.acpi", true))
+		return -ENODEV;         /* told to ignore ACPI's */
+	struct virtio_mmio_desc d = {
+		.base = pd->base, .size = pd->size, .irq = pd->irq, .level = pd->level,
+		.active_low = pd->active_low, .has_irq = pd->has_irq, .id = pd->id,
+		.source = pd->source,
+	};
+	return virtio_mmio_add(&d);
 }
 
-/* An image without the ACPI code (aarch64) still links, and finds none. */
-extern __typeof__(acpi_find_table) acpi_find_table __attribute__((weak));
-
-static struct virtio_mmio_desc found[VIRTIO_MMIO_MAX_DEVS];
-
-static int add_all(int n)
-{
-	int added = 0;
-
-	for (int i = 0; i < n; i++)
-		added += virtio_mmio_add(&found[i]) == 0;
-	return added;
-}
-
-/* QEMU's microvm puts virtio-mmio transports at 0xfeb00000 + 512 * n and
- * names the ones with a device on the command line when it has no ACPI,
- * in its DSDT when it has. Both are read; a device named twice is added
- * once. */
-static int virtio_mmio_init(void)
-{
-	int n = virtio_mmio_cmdline_scan(cmdline_raw(), found, VIRTIO_MMIO_MAX_DEVS,
-					 warn_cb, NULL);
-	int added = add_all(n);
-
-	if (acpi_find_table && cmdline_get_bool("virtio_mmio.acpi", true)) {
-		for (int t = 0; t < 8; t++) {
-			const struct acpi_sdt_hdr *h =
-				acpi_find_table(t == 0 ? "DSDT" : "SSDT", t == 0 ? 0 : t - 1);
-			if (!h) {
-				if (t > 0)
-					break;
-				continue;
-			}
-			n = virtio_mmio_acpi_scan((const uint8_t *)h + sizeof(*h),
-						  h->length - sizeof(*h), found,
-						  VIRTIO_MMIO_MAX_DEVS, warn_cb, NULL);
-			added += add_all(n);
-		}
-	}
-	if (added)
-		pr_debug("virtio-mmio: %d device(s) from the command line and ACPI\n", added);
-	return 0;
-}
-INITCALL(INIT_BUS, virtio_mmio_init);
+static const char *const virtio_mmio_ids[] = { "virtio,mmio", "LNRO0005", NULL };
+static const struct platdrv virtio_mmio_plat_driver = {
+	.name = "virtio-mmio",
+	.ids = virtio_mmio_ids,
+	.probe = virtio_mmio_plat_probe,
+};
+PLAT_DRIVER(virtio_mmio_plat_driver);

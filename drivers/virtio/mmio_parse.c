@@ -223,6 +223,12 @@ int virtio_mmio_cmdline_scan(const char *cmdline, struct virtio_mmio_desc *out, 
 	return n;
 }
 
+int virtio_mmio_acpi_scan(const void *aml, size_t len, struct virtio_mmio_desc *out,
+			  int max, virtio_mmio_warn_fn warn, void *ctx)
+{
+	return acpi_hid_scan(aml, len, "LNRO0005", out, max, warn, ctx);
+}
+
 /* ---- the ACPI DSDT ------------------------------------------------------------ */
 
 /* AML (ACPI 6.5 §20.2): NameOp, a four-character name, then its value. */
@@ -242,10 +248,8 @@ int virtio_mmio_cmdline_scan(const char *cmdline, struct virtio_mmio_desc *out, 
 #define RES_MEM32_FIXED 0x86            /* §6.4.3.4 */
 #define RES_EXT_IRQ     0x89            /* Extended Interrupt, §6.4.3.6 */
 
-static const uint8_t hid_pattern[] = {
-	AML_NAME_OP, '_', 'H', 'I', 'D', AML_STRING,
-	'L', 'N', 'R', 'O', '0', '0', '0', '5', 0,
-};
+/* Name(_HID, "<hid>"): the pattern a device's string _HID makes. */
+#define HID_MAX 8
 static const uint8_t crs_pattern[] = { AML_NAME_OP, '_', 'C', 'R', 'S', AML_BUFFER_OP };
 static const uint8_t any_hid[] = { AML_NAME_OP, '_', 'H', 'I', 'D' };
 
@@ -373,17 +377,19 @@ static int parse_crs(const uint8_t *aml, size_t len, size_t at, struct virtio_mm
 	return 0;
 }
 
-int virtio_mmio_acpi_scan(const void *aml_v, size_t len, struct virtio_mmio_desc *out,
-			  int max, virtio_mmio_warn_fn warn, void *ctx)
+int acpi_hid_scan(const void *aml_v, size_t len, const char *hid,
+		  struct virtio_mmio_desc *out, int max, virtio_mmio_warn_fn warn, void *ctx)
 {
 	const uint8_t *aml = aml_v;
+	uint8_t hid_pattern[6 + HID_MAX + 1] = { AML_NAME_OP, '_', 'H', 'I', 'D', AML_STRING };
+	size_t hl = hid ? strlen(hid) : 0, plen = 6 + hl + 1;
 	int n = 0;
 
-	if (!aml)
+	if (!aml || hl == 0 || hl > HID_MAX)
 		return 0;
-	for (size_t at = 0; (at = find(aml, at, len, hid_pattern, sizeof(hid_pattern))) !=
-			    (size_t)-1;) {
-		size_t from = at + sizeof(hid_pattern);
+	memcpy(hid_pattern + 6, hid, hl + 1);
+	for (size_t at = 0; (at = find(aml, at, len, hid_pattern, plen)) != (size_t)-1;) {
+		size_t from = at + plen;
 		/* This device's _CRS comes before the next device's _HID. */
 		size_t to = find(aml, from, len, any_hid, sizeof(any_hid));
 		if (to == (size_t)-1 || to > from + CRS_WINDOW)
@@ -397,8 +403,8 @@ int virtio_mmio_acpi_scan(const void *aml_v, size_t len, struct virtio_mmio_desc
 		if (rc == 0)
 			rc = window_ok(d.base, d.size);
 		if (rc) {
-			WARN("virtio-mmio: ACPI LNRO0005 device at AML offset %#zx: %s; skipped\n",
-			     from - sizeof(hid_pattern),
+			WARN("virtio-mmio: ACPI %s device at AML offset %#zx: %s; skipped\n",
+			     hid, from - plen,
 			     rc == -ENOENT ? "no fixed memory window in _CRS"
 					   : rc == -ERANGE ? "window out of range"
 							   : "malformed _CRS");

@@ -249,6 +249,11 @@ static uint64_t request_timeout_ns(void)
 	return ns;
 }
 
+uint64_t virtio_request_timeout_ns(void)
+{
+	return request_timeout_ns();
+}
+
 /* Wait until cond holds, the device fails (-EIO), the deadline passes
  * (-ETIMEDOUT; 0: none) or, with intr, the thread is interrupted (-EINTR).
  *

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* The device-tree bus: at INIT_BUS it walks the boot device tree
- * (boot_info.dtb; DTSpec v0.4) and binds the platform devices the kernel
- * drives there, each enabled node by its "compatible":
+ * (boot_info.dtb; DTSpec v0.4) and hands every enabled node whose
+ * "compatible" some platform driver registered for to the registry
+ * (<drivers/platdev.h>), with its first window and interrupt. Today's
+ * drivers:
  *   "virtio,mmio"            the virtio-mmio transport (<drivers/virtio_mmio.h>)
- *   "pci-host-ecam-generic"  an ECAM PCI host bridge: its window goes to
- *                            drivers/pci, then BARs firmware left unassigned
- *                            get addresses from the bridge's "ranges", and
- *                            INTx pins lines from its "interrupt-map"
+ *   "pci-host-ecam-generic"  an ECAM PCI host bridge (drivers/dtbus/pci_host.c):
+ *                            its window goes to drivers/pci, then BARs firmware
+ *                            left unassigned get addresses from the bridge's
+ *                            "ranges", and INTx pins lines from its "interrupt-map"
  *   "qemu,fw-cfg-mmio"       QEMU's fw_cfg, as the pvbus store "fw_cfg"
  * Without a device tree (x86) it does nothing. A node whose properties are
  * malformed is logged and skipped; the others still bind. */
@@ -23,6 +25,12 @@ struct fdt_irq;
  * @return the line (>= 0), or -ENOENT (no such interrupt), -ENODEV (no
  * interrupt controller the kernel knows), -EINVAL (malformed). */
 int dtbus_irq_line(const void *fdt, int node, int index, bool *level, bool *active_low);
+/* The interrupt controller's binding: a specifier resolved to its
+ * controller, as a line. @return the line, or -errno. */
+typedef int (*dtbus_irq_decoder_fn)(const void *fdt, const struct fdt_irq *spec,
+				    bool *level, bool *active_low);
+/* Registered by the controller's driver (the GIC) before INIT_BUS. */
+void dtbus_set_irq_decoder(dtbus_irq_decoder_fn fn);
 /* The same for a specifier already resolved to its controller. */
 int dtbus_irq_decode(const void *fdt, const struct fdt_irq *spec, bool *level,
 		     bool *active_low);

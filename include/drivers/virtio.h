@@ -161,6 +161,10 @@ void virtio_wait(struct virtqueue *vq, const volatile bool *flag);
  * only a driver that owns them (not the caller's stack) may give up. */
 int virtio_wait_intr(struct virtqueue *vq, const volatile bool *flag,
 		     uint64_t timeout_ns);
+/* How long a request may go unanswered before its device counts as dead
+ * (virtio.timeout_ms, 30 s by default): for drivers whose requests nobody
+ * waits for in virtio_wait, which watch them themselves (virtio-blk). */
+uint64_t virtio_request_timeout_ns(void);
 /* Run completions that are ready now, whatever the mode. */
 void virtio_poll(struct virtqueue *vq);
 /* The device this queue belongs to. */

@@ -85,39 +85,32 @@ struct virtio_blk_discard_write_zeroes {
 _Static_assert(sizeof(struct virtio_blk_discard_write_zeroes) == 16, "virtio 1.2 §5.2.6");
 #define VIRTIO_BLK_WZ_F_UNMAP           1
 
-/* ---- the driver's asynchronous interface ---------------------------------- */
+/* ---- the driver's own interface ---------------------------------------------- */
 
 struct vblk;    /* one disk; blkdev->priv of a "virtio-blk" blkdev */
 struct blkdev;
 
-/* One request. Lives in memory the device can reach (any kernel RAM,
- * stacks included) until done is set. */
-struct vblk_req {
-	struct virtio_blk_outhdr hdr;   /* device-readable */
-	uint8_t status;                 /* device-writable */
-	volatile bool done;
-	int err;                        /* 0 or -errno once done */
-	/* Optional, called at completion with interrupts disabled. */
-	void (*end)(struct vblk_req *r);
-	void *arg;
-};
-
 /* The virtio-blk disk behind bd, or NULL if bd is not one. */
 struct vblk *vblk_from_blkdev(struct blkdev *bd);
-/* Post a request: type VIRTIO_BLK_T_*, sector in 512-byte units, data
- * buffer of bytes (0 for FLUSH). Does not notify the device: call
- * vblk_kick. @return 0, -EINVAL (too big), -EIO (device failed). */
-int vblk_start(struct vblk *vb, struct vblk_req *r, uint32_t type,
-	       uint64_t sector, void *buf, uint32_t bytes);
-void vblk_kick(struct vblk *vb);
-/* Wait (irq or poll mode) until *flag is true. */
-void vblk_wait(struct vblk *vb, const volatile bool *flag);
-/* Requests in flight on the device's queue right now. */
-unsigned vblk_inflight(const struct vblk *vb);
 /* Read the device id string (GET_ID, §5.2.6: up to 20 bytes, NUL-padded
- * only when shorter) into id[21], terminated. @return 0 or -errno. */
+ * only when shorter) into id[21], terminated. Thread context.
+ * @return 0 or -errno. */
 int vblk_get_id(struct vblk *vb, char id[VIRTIO_BLK_ID_BYTES + 1]);
-/* Is this disk driven by polling? (virtio.mode) */
-bool vblk_polling(const struct vblk *vb);
+/* A driver-private blk_req op (<drivers/blkdev.h>): GET_ID into r->io.buf
+ * (VIRTIO_BLK_ID_BYTES), handed straight to bd->ops->submit by code that
+ * wants requests without I/O (the ring wrap test); r zeroed apart from op,
+ * io.buf, done and arg. */
+#define VBLK_OP_GET_ID                  BLK_OP_DRIVER
+
+/* Counters, for tests and diagnostics. */
+struct vblk_stats {
+	unsigned slots;             /* the most requests the ring can hold */
+	unsigned on_ring;           /* requests the device holds now */
+	unsigned max_on_ring;       /* the most it held at once */
+	unsigned waiting;           /* queued now for room on the ring */
+	uint64_t waited;            /* requests that had to queue, ever */
+	uint64_t completed;         /* requests the device answered */
+};
+void vblk_get_stats(const struct vblk *vb, struct vblk_stats *st);
 
 #endif

@@ -55,6 +55,14 @@ static void parse_one(const void *t, size_t len)
 	n = virtio_mmio_acpi_scan(t, len, vd, 8, fz_warn, &warns);
 	if (n < 0 || n > 8)
 		abort();
+	/* The platform registry's scan for any HID: microvm's fw_cfg, and
+	 * IDs too long or empty (nothing found, nothing read). */
+	n = acpi_hid_scan(t, len, "QEMU0002", vd, 8, fz_warn, &warns);
+	if (n < 0 || n > 8)
+		abort();
+	if (acpi_hid_scan(t, len, "", vd, 8, fz_warn, &warns) != 0 ||
+	    acpi_hid_scan(t, len, "TOOLONGID", vd, 8, fz_warn, &warns) != 0)
+		abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

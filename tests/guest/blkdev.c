@@ -321,3 +321,23 @@ TEST(blkdev_shell)
 	T_EQ(SH("blkflush", "ram1"), -EOPNOTSUPP);
 	ram_down();
 }
+
+/* blkbench runs on any disk through blkdev_submit, also on one whose
+ * driver has only the synchronous ops (each request completes inside
+ * blkdev_submit: depth 1, "mode=sync"); its options are checked before
+ * any I/O. */
+TEST(blkdev_bench_any_disk)
+{
+	if (!ram_up())
+		return;
+	int w0 = st.writes;
+	T_EQ(SH("blkbench", "ram0", "1", "qd=4", "bs=1024", "rw=randwrite"), 0);
+	T_CHECK(st.writes > w0);
+	T_EQ(SH("blkbench", "ram1", "1", "rw=write"), -EROFS);    /* read-only */
+	T_EQ(SH("blkbench", "ram0", "qd=0"), -EINVAL);
+	T_EQ(SH("blkbench", "ram0", "bs=1000"), -EINVAL);
+	T_EQ(SH("blkbench", "ram0", "rw=backwards"), -EINVAL);
+	T_EQ(SH("blkbench", "ram0", "ro", "rw=write"), -EINVAL);
+	T_EQ(SH("blkbench", "nosuch"), -ENODEV);
+	ram_down();
+}

@@ -41,18 +41,22 @@ CMDLINE_OPT(vh_threads, "vh.threads", "tests: 1: threads meet the device's fault
 #define GOOD_SEED       0x1234          /* vblk_pre.sh's pattern on disk0 */
 
 struct batch {
-	struct vblk_req req[VH_BATCH];
+	struct blk_req req[VH_BATCH];
 	uint8_t *buf[VH_BATCH];
 	unsigned order[VH_BATCH];       /* indices in completion order */
 	unsigned ended;
+	struct semaphore sem;           /* one up per completion */
 };
 
-static void batch_end(struct vblk_req *r)
+/* Runs where the driver completes (interrupt, its poll thread, or the
+ * submitter for a refusal): record the order, wake the waiter. */
+static void batch_end(struct blk_req *r)
 {
 	struct batch *b = r->arg;
 	if (b->ended < VH_BATCH)
 		b->order[b->ended] = (unsigned)(r - b->req);
 	b->ended++;
+	sem_up(&b->sem);
 }
 
 static bool is_mode(const char *m, const char *const *list)
@@ -84,42 +88,44 @@ static bool canary_intact(const uint8_t *buf)
 	return true;
 }
 
-/* Post VH_BATCH reads of blocks 0.. at once, one kick, and wait for each.
- * @return how many ended with -EIO; *other counts results neither 0 nor
- * -EIO, *bad_data good reads whose data is wrong (check_data only),
- * *reordered whether completions came out of submission order. */
+/* Submit VH_BATCH reads of blocks 0.. at once (plugged, with interrupts
+ * off: the device is told once, and none completes before all are in,
+ * as the reorder and dup-id modes need) and wait for each through the block layer's
+ * asynchronous requests. @return how many ended with -EIO; *other counts
+ * results neither 0 nor -EIO, *bad_data good reads whose data is wrong
+ * (check_data only), *reordered whether completions came out of
+ * submission order. A request the driver refuses at once (the device is
+ * failed already) completes through the callback too. */
 static unsigned run_batch(struct blkdev *bd, bool check_data, unsigned *other,
 			  unsigned *bad_data, bool *reordered, bool *canary_ok)
 {
-	struct vblk *vb = vblk_from_blkdev(bd);
 	struct batch *b = calloc(1, sizeof(*b));
 	unsigned eio = 0, posted = 0;
 	uint32_t ss = bd->sector_size;
 
 	if (!b)
 		return 0;
+	sem_init(&b->sem, 0);
 	for (unsigned i = 0; i < VH_BATCH; i++) {
 		b->buf[i] = malloc(VH_BLOCK + CANARY);
 		memset(b->buf[i], 0xee, VH_BLOCK);
 		memset(b->buf[i] + VH_BLOCK, 0xa5, CANARY);
-		b->req[i] = (struct vblk_req){ .end = batch_end, .arg = b };
+		b->req[i] = (struct blk_req){ .op = BLK_OP_READ, .lba = vh_lba(bd, i),
+					      .count = VH_BLOCK / ss, .buf = b->buf[i],
+					      .done = batch_end, .arg = b };
 	}
-	for (unsigned i = 0; i < VH_BATCH; i++) {
-		int rc = vblk_start(vb, &b->req[i], VIRTIO_BLK_T_IN,
-				    vh_lba(bd, i) * ss / 512, b->buf[i], VH_BLOCK);
-		if (rc) {
-			/* Refused at once: the device is failed already. */
-			b->req[i].err = rc;
-			b->req[i].done = true;
-			continue;
-		}
-		posted++;
-	}
-	vblk_kick(vb);
+	unsigned long f = irq_save();
+
+	blkdev_plug(bd);        /* the device sees the batch at once */
 	for (unsigned i = 0; i < VH_BATCH; i++)
-		vblk_wait(vb, &b->req[i].done);
+		if (blkdev_submit(bd, &b->req[i]) == 0)
+			posted++;
+	blkdev_unplug(bd);
+	irq_restore(f);
+	for (unsigned i = 0; i < posted; i++)
+		sem_down(&b->sem);
 	for (unsigned i = 0; i < VH_BATCH; i++) {
-		int err = b->req[i].err;
+		int err = b->req[i].status;
 		if (err == -EIO)
 			eio++;
 		else if (err)

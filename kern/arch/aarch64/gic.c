@@ -16,6 +16,7 @@
  * DeviceID, so only irq_alloc_msi_dev can allocate them and irq_alloc_msi
  * says -ENODEV.
  */
+#include <drivers/dtbus.h>
 #include <kern/boot.h>
 #include <kern/cmdline.h>
 #include <kern/errno.h>
@@ -279,6 +280,8 @@ static int gic_init(void)
 {
 	int rc = gic_setup();
 
+	/* The device-tree bus decodes interrupt specifiers through us. */
+	dtbus_set_irq_decoder(gic_fdt_line);
 	boot_stamp("irq");
 	return rc;
 }
