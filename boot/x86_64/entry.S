@@ -258,7 +258,12 @@ long_mode:
 	hlt
 	jmp 7b
 
-	.section .rodata
+	/* Beside the entry code, in the image's first pages: these are read
+	 * when RAM may end inside the image (too_little_ram), so they must
+	 * not sit in .rodata, wherever the rest of the kernel puts it (seen:
+	 * the RAM message cut at the 2 MiB line under -m 2, after a merge
+	 * moved .rodata). */
+	.section .boot.rodata, "a"
 msg_no_lm:
 	.asciz "boot: this CPU has no long mode (x86_64); cannot continue\r\n"
 msg_ram:
