@@ -362,14 +362,31 @@ def t_timeouts():
     th = [threading.Thread(target=f) for f in (slowloris, silent, idle)]
     for t in th:
         t.start()
-    served = 0
+    served, unanswered = 0, []
     t0 = time.time()
     while any(t.is_alive() for t in th) and time.time() - t0 < 20:
-        st, _, b = get('/docs/hello.txt')
+        t1 = time.time()
+        try:
+            st, _, b = get('/docs/hello.txt')
+        except (TimeoutError, socket.timeout, OSError) as e:
+            # Seen once in ~4 loaded runs (QEMU 10): a plain GET not
+            # answered in 10 s. Still a failure; first say what the
+            # guest's interfaces counted, to tell a drop from a stall.
+            unanswered.append('%.1fs after the start: %r' % (t1 - t0, e))
+            continue
         served += st == 200
         time.sleep(0.2)
     for t in th:
         t.join()
+    if unanswered:
+        try:
+            j = json.loads(get('/_status.json')[2])
+            log('# interfaces: ' + json.dumps(j.get('interfaces'), sort_keys=True))
+            log('# httpd: ' + json.dumps(j.get('httpd'), sort_keys=True))
+        except Exception as e:      # the diagnosis must not hide the failure
+            log('# no status after the stall: %r' % e)
+    check(not unanswered, 'every request answered while the slow clients ran (unanswered: %s)'
+          % unanswered)
     got, dt = res['slow']
     check(got.startswith(b'HTTP/1.1 408 ') and HDR_S - 0.5 <= dt <= HDR_S + 4,
           'slowloris: 408 after %.1fs (limit %ds)' % (dt, HDR_S))
