@@ -120,12 +120,16 @@ static bool scsi_up(struct cf_dev *d)
 	return !cf_up(d, 0);
 }
 
-/* One command: header (cdb_size from the configuration), optional data-in
- * of in bytes, the response with sense_size bytes of sense. @return 0 with
- * *rc and *data (the data-in buffer, or NULL), or -errno (diagnosed). */
-static int scsi_cmd(struct cf_dev *d, unsigned target, unsigned lun, const uint8_t *cdb,
-		    unsigned cdb_len, uint32_t in, struct virtio_scsi_resp_cmd *rc,
-		    struct cf_buf **data, uint32_t *sense_size)
+/* One command: header (cdb_size from the configuration), optional data-out
+ * of out bytes (zeroes), the response with sense_size bytes of sense,
+ * optional data-in of in bytes. @return 0 with *rc and *data (the data-in
+ * buffer, or NULL), or -errno (diagnosed). */
+/* The used length of the last scsi_cmd_io. */
+static uint32_t last_used;
+
+static int scsi_cmd_io(struct cf_dev *d, unsigned target, unsigned lun, const uint8_t *cdb,
+		       unsigned cdb_len, uint32_t out, uint32_t in,
+		       struct virtio_scsi_resp_cmd *rc, struct cf_buf **data, uint32_t *sense_size)
 {
 	uint32_t cs = cfg32(d, CFG(cdb_size)), ss = cfg32(d, CFG(sense_size)), len;
 
@@ -135,17 +139,23 @@ static int scsi_cmd(struct cf_dev *d, unsigned target, unsigned lun, const uint8
 	}
 	struct cf_buf *h = cf_buf(d, REQ_HDR + cs, false), *r = cf_buf(d, RESP_HDR + ss, true);
 	struct cf_buf *di = in ? cf_buf(d, in, true) : NULL;
-	struct cf_seg seg[3];
+	struct cf_buf *dout = out ? cf_buf(d, out, false) : NULL;
+	struct cf_seg seg[4];
 	unsigned n = 0;
 
-	if (!h || !r || (in && !di))
+	if (!h || !r || (in && !di) || (out && !dout))
 		return -ENOMEM;
 	req_fill(h->p, cs, target, lun, cdb, cdb_len);
 	seg[n++] = (struct cf_seg){ h, 0, REQ_HDR + cs };
+	if (dout) {
+		memset(dout->p, 0, out);
+		seg[n++] = (struct cf_seg){ dout, 0, out };
+	}
+	unsigned n_out = n;
 	seg[n++] = (struct cf_seg){ r, 0, RESP_HDR + ss };
 	if (di)
 		seg[n++] = (struct cf_seg){ di, 0, in };
-	int e = cf_request(d, VIRTIO_SCSI_VQ_REQ, seg, 1, n - 1, &len);
+	int e = cf_request(d, VIRTIO_SCSI_VQ_REQ, seg, n_out, n - n_out, &len);
 	if (e)
 		return e;
 	memset(rc, 0, sizeof(*rc));
@@ -154,9 +164,18 @@ static int scsi_cmd(struct cf_dev *d, unsigned target, unsigned lun, const uint8
 		*data = di;
 	if (sense_size)
 		*sense_size = ss;
+	last_used = len;
 	if (len > RESP_HDR + ss + in)
-		CF_FAIL("used len %u > %u writable bytes (2.7.8)", len, RESP_HDR + ss + in);
+		CF_DIAG("used len %u > %u writable bytes (judged by 2.7.8.1-scsi-used-len-"
+			"within-writable)", len, RESP_HDR + ss + in);
 	return 0;
+}
+
+static int scsi_cmd(struct cf_dev *d, unsigned target, unsigned lun, const uint8_t *cdb,
+		    unsigned cdb_len, uint32_t in, struct virtio_scsi_resp_cmd *rc,
+		    struct cf_buf **data, uint32_t *sense_size)
+{
+	return scsi_cmd_io(d, target, lun, cdb, cdb_len, 0, in, rc, data, sense_size);
 }
 
 static bool sam_status(uint8_t st)
@@ -414,4 +433,129 @@ CONFORM_CHECK(scsi_event, "5.6.6.3-event-buffers-accepted", "four event buffers 
 		CF_DIAG("event buffer %u used: event %#x, len %u", e.id, evt, e.len);
 	}
 	CF_DIAG("%u of 4 event buffers used; TUR response %u", got, rc.response);
+}
+
+CONFORM_CHECK(scsi_overrun, "5.6.6.1.1-overrun-response", "a READ(10) of 8 sectors (4096 bytes) from LUN 0 with only 512 bytes of data-in gets response OVERRUN", CF_SCSI, CF_ALL)
+{
+	/* READ(10): LBA 0, transfer length 8 blocks of 512 bytes. */
+	static const uint8_t rd[10] = { 0x28, 0, 0, 0, 0, 0, 0, 0, 8, 0 };
+	struct virtio_scsi_resp_cmd rc;
+	static const uint8_t tur[6] = { SCSI_TUR };
+
+	if (!scsi_up(d))
+		return;
+	/* Past the unit attention of a fresh disk first. */
+	if (scsi_cmd(d, 0, 0, tur, sizeof(tur), 0, &rc, NULL, NULL) ||
+	    scsi_cmd(d, 0, 0, rd, sizeof(rd), 512, &rc, NULL, NULL))
+		return;
+	CF_DIAG("response %u (%s) status %#x residual %u", rc.response, resp_name(rc.response),
+		rc.status, rc.residual);
+	if (rc.response != VIRTIO_SCSI_S_OVERRUN)
+		CF_FAIL("a CDB asking for 4096 bytes with 512 of data-in: response %u (%s); 5.6.6.1.1: "
+			"OVERRUN when the CDB requires more data than the buffers hold", rc.response,
+			resp_name(rc.response));
+}
+
+CONFORM_CHECK(scsi_inout, "5.6.6.1.1-inout-without-feature-failure", "without VIRTIO_SCSI_F_INOUT, a request with both data-out and data-in buffers is returned with response FAILURE", CF_SCSI, CF_ALL)
+{
+	static const uint8_t tur[6] = { SCSI_TUR };
+	struct virtio_scsi_resp_cmd rc;
+
+	if (!scsi_up(d))
+		return;
+	if (d->features & VIRTIO_BIT(VIRTIO_SCSI_F_INOUT)) {
+		CF_SKIP("n/a: INOUT negotiated");
+		return;
+	}
+	if (scsi_cmd_io(d, 0, 0, tur, sizeof(tur), 512, 512, &rc, NULL, NULL))
+		return;
+	CF_DIAG("response %u (%s) status %#x", rc.response, resp_name(rc.response), rc.status);
+	if (rc.response != VIRTIO_SCSI_S_FAILURE)
+		CF_FAIL("a request with data-out and data-in, INOUT not negotiated: response %u (%s), "
+			"not FAILURE (5.6.6.1.1)", rc.response, resp_name(rc.response));
+}
+
+CONFORM_CHECK(scsi_cdb16, "5.6.4-cdb-size-written-used", "with cdb_size written to 16 (sense_size 32), requests laid out with the new sizes are understood: TEST UNIT READY answered OK, INQUIRY data where the new layout puts it", CF_SCSI, CF_ALL)
+{
+	static const uint8_t tur[6] = { SCSI_TUR };
+	static const uint8_t inq[6] = { SCSI_INQUIRY, 0, 0, 0, INQ_LEN, 0 };
+	struct virtio_scsi_resp_cmd rc;
+	struct cf_buf *di;
+	uint32_t cs = 16, ss = 32;
+
+	if (cf_start(d, 0))
+		return;
+	d->vdev->ops->config_write(d->vdev, CFG(cdb_size), &cs, 4);
+	d->vdev->ops->config_write(d->vdev, CFG(sense_size), &ss, 4);
+	if (cfg32(d, CFG(cdb_size)) != cs || cfg32(d, CFG(sense_size)) != ss) {
+		CF_SKIP("n/a: cdb_size/sense_size do not take 16/32 (read %u/%u)",
+			cfg32(d, CFG(cdb_size)), cfg32(d, CFG(sense_size)));
+		return;
+	}
+	if (cf_queues(d))
+		return;
+	cf_driver_ok(d);
+	for (int i = 0; i < 2; i++) {
+		if (scsi_cmd(d, 0, 0, tur, sizeof(tur), 0, &rc, NULL, NULL))
+			return;
+		if (rc.response != VIRTIO_SCSI_S_OK) {
+			CF_FAIL("TUR with a 35-byte request header (cdb_size 16): response %u (%s)",
+				rc.response, resp_name(rc.response));
+			return;
+		}
+	}
+	if (scsi_cmd(d, 0, 0, inq, sizeof(inq), INQ_BUF, &rc, &di, NULL))
+		return;
+	CF_DIAG("INQUIRY: response %u status %#x residual %u, data byte 0 %#x byte 2 %#x",
+		rc.response, rc.status, rc.residual, di->p[0], di->p[2]);
+	if (rc.response != VIRTIO_SCSI_S_OK || rc.status != SCSI_GOOD)
+		CF_FAIL("INQUIRY with cdb_size 16, sense_size 32: response %u (%s), status %#x",
+			rc.response, resp_name(rc.response), rc.status);
+	else if (di->p[0] == CF_CANARY || di->p[4] == CF_CANARY)
+		CF_FAIL("INQUIRY data not at the start of data-in (after 12 + 32 response bytes): "
+			"the device did not use the sense_size written");
+}
+
+CONFORM_CHECK(scsi_ulen, "2.7.8.1-scsi-used-len-bytes-written", "used len of an INQUIRY (36 of 96 data-in bytes) covers only bytes written, and of a request with data-out and data-in (refused without INOUT) at most the device-writable bytes (legacy: ignored, 5.6.6.0.1)", CF_SCSI, CF_ALL)
+{
+	static const uint8_t tur[6] = { SCSI_TUR };
+	static const uint8_t inq[6] = { SCSI_INQUIRY, 0, 0, 0, INQ_LEN, 0 };
+	struct virtio_scsi_resp_cmd rc;
+	uint32_t ss;
+
+	if (d->vdev->legacy) {
+		CF_SKIP("n/a: legacy interface (5.6.6.0.1: the driver ignores used lengths; devices "
+			"historically put the total descriptor length there)");
+		return;
+	}
+	if (!scsi_up(d))
+		return;
+	struct cf_buf *di;
+	if (scsi_cmd(d, 0, 0, inq, sizeof(inq), INQ_BUF, &rc, &di, &ss))
+		return;
+	uint32_t w = RESP_HDR + ss + INQ_BUF;
+	if (last_used > w) {
+		CF_FAIL("INQUIRY: used len %u > %u writable bytes (2.7.8.1: MUST write at least len "
+			"bytes)", last_used, w);
+	} else {
+		/* The data-in bytes len claims: standard INQUIRY data (flags,
+		 * ASCII) never holds the canary byte, so one still there was
+		 * never written. */
+		uint32_t claim = last_used > RESP_HDR + ss ? last_used - RESP_HDR - ss : 0, n = 0;
+		for (uint32_t i = 0; i < claim && i < INQ_BUF; i++)
+			n += di->p[i] == CF_CANARY;
+		CF_DIAG("INQUIRY: used len %u of %u writable, residual %u", last_used, w,
+			rc.residual);
+		if (n)
+			CF_FAIL("INQUIRY: used len %u claims %u bytes of data-in, but %u of them were "
+				"never written (residual %u; 2.7.8.1: MUST write at least len bytes)",
+				last_used, claim, n, rc.residual);
+	}
+	if (scsi_cmd_io(d, 0, 0, tur, sizeof(tur), 512, 512, &rc, NULL, &ss))
+		return;
+	w = RESP_HDR + ss + 512;
+	if (last_used > w)
+		CF_FAIL("data-out and data-in of 512 bytes each (response %u): used len %u > %u "
+			"writable bytes (the device-readable bytes counted too; 2.7.8.1)", rc.response,
+			last_used, w);
 }
