@@ -7,6 +7,7 @@
 #include <drivers/virtio_console.h>
 #include <kern/dma.h>
 #include <kern/errno.h>
+#include <kern/printk.h>
 #include <kern/time.h>
 #include <arch/barrier.h>
 #include <string.h>
@@ -169,6 +170,61 @@ CONFORM_CHECK(con_rxidle, "5.3.6-rx-buffers-held-without-input", "receive buffer
 		else
 			CF_DIAG("receive buffer used with %u bytes (input from the back end)", e.len);
 	}
+}
+
+/* What tests/conform types into port 0 when asked (CONSOLE_INPUT there). */
+static const char host_input[] = "conform input\n";
+#define RX_BUFS         4
+#define RX_LEN          8
+#define INPUT_WAIT_MS   5000u   /* the host's round trip */
+
+CONFORM_CHECK(con_rx, "5.3.6-rx-input-within-buffers", "input the host types into port 0 (14 bytes) arrives in 8-byte receive buffers: each used len at most 8, its bytes written, the bytes in order", CF_CONSOLE, CF_ALL)
+{
+	struct cf_buf *rx[RX_BUFS];
+	char got[RX_BUFS * RX_LEN + 1];
+	uint32_t n = 0, want = sizeof(host_input) - 1;
+	unsigned used = 0;
+
+	if (cf_up(d, 0))
+		return;
+	for (unsigned i = 0; i < RX_BUFS; i++) {
+		if (!(rx[i] = cf_buf(d, RX_LEN, true)))
+			return;
+		struct cf_seg s = { rx[i], 0, RX_LEN };
+		cf_avail(d, Q_RX, cf_chain(d, Q_RX, &s, 0, 1));
+	}
+	cf_kick(d, Q_RX);
+	kprintf("# conform: host: input %s %s\n", d->vdev->name, d->vdev->bus_id);
+	uint64_t end = time_ns() + (uint64_t)INPUT_WAIT_MS * 1000000u;
+	while (n < want && used < RX_BUFS && time_ns() < end) {
+		if (cf_wait_used(d, Q_RX, 1, 10))
+			continue;
+		struct vring_used_elem e = cf_used(d, Q_RX, 0);
+		cf_consume(d, Q_RX, 1);
+		used++;
+		if (e.id >= RX_BUFS) {
+			CF_FAIL("receiveq: used id %u, no such buffer posted", e.id);
+			return;
+		}
+		if (e.len > RX_LEN) {
+			CF_FAIL("receive buffer %u used with len %u > its %u bytes", e.id, e.len,
+				RX_LEN);
+			return;
+		}
+		for (uint32_t k = 0; k < e.len; k++)
+			if (n < sizeof(got) - 1)
+				got[n++] = (char)rx[e.id]->p[k];
+	}
+	got[n] = 0;
+	if (!n) {
+		CF_SKIP("no input within %u ms: the host typed nothing (a runner without the "
+			"console socket) or the device delivered none", INPUT_WAIT_MS);
+		return;
+	}
+	CF_DIAG("%u bytes in %u buffer(s)", n, used);
+	if (n != want || memcmp(got, host_input, want))
+		CF_FAIL("received %u bytes, not the %u the host typed in order (first byte %#x)", n,
+			want, (uint8_t)got[0]);
 }
 
 /* ---- multiport: the control queues ---- */
