@@ -5,6 +5,8 @@
  * and nothing else: any other target is known not to exist. */
 #include "conform.h"
 #include <kern/errno.h>
+#include <kern/printk.h>
+#include <kern/time.h>
 #include <string.h>
 
 #define REQ_HDR         19      /* lun, id, task_attr, prio, crn: before the CDB */
@@ -558,4 +560,190 @@ CONFORM_CHECK(scsi_ulen, "2.7.8.1-scsi-used-len-bytes-written", "used len of an 
 		CF_FAIL("data-out and data-in of 512 bytes each (response %u): used len %u > %u "
 			"writable bytes (the device-readable bytes counted too; 2.7.8.1)", rc.response,
 			last_used, w);
+}
+
+/* ---- hot-plug: the host plugs a disk into target 1, or unplugs it ---- */
+
+#define HP_TARGET       1
+#define HP_WAIT_MS      5000u   /* the host's round trip through QMP */
+#define EVT_MISSED      0x80000000u
+#define EVT_RESET       1u      /* VIRTIO_SCSI_T_TRANSPORT_RESET */
+#define RESET_RESCAN    1u
+#define RESET_REMOVED   2u
+
+struct scsi_event {
+	uint32_t event;
+	uint8_t lun[8];
+	uint32_t reason;
+} __packed;
+
+/* Is there a unit at target 1 (anything but BAD_TARGET)? -1 when the
+ * request failed (diagnosed). */
+static int hp_present(struct cf_dev *d)
+{
+	static const uint8_t tur[6] = { SCSI_TUR };
+	struct virtio_scsi_resp_cmd rc;
+
+	if (scsi_cmd(d, HP_TARGET, 0, tur, sizeof(tur), 0, &rc, NULL, NULL))
+		return -1;
+	return rc.response != VIRTIO_SCSI_S_BAD_TARGET;
+}
+
+/* Ask the host to plug or unplug target 1 and wait until requests see it
+ * changed: QEMU queues the event before QMP answers, so it is in the
+ * eventq (or dropped) by then. @return true when it changed; false, with
+ * a skip, when the host did nothing. */
+static bool hp_toggle(struct cf_dev *d, int *now)
+{
+	int was = hp_present(d);
+
+	if (was < 0)
+		return false;
+	kprintf("# conform: host: scsi-hotplug %s %s\n", d->vdev->name, d->vdev->bus_id);
+	uint64_t end = time_ns() + (uint64_t)HP_WAIT_MS * 1000000u;
+	while (time_ns() < end) {
+		int p = hp_present(d);
+		if (p < 0)
+			return false;
+		if (p != was) {
+			*now = p;
+			cf_delay_ms(CF_QUIET_MS);
+			return true;
+		}
+		cf_delay_ms(20);
+	}
+	CF_SKIP("target %u did not change within %u ms: the host plugged nothing (a runner "
+		"without QMP)", HP_TARGET, HP_WAIT_MS);
+	return false;
+}
+
+static void ev_post(struct cf_dev *d, struct cf_buf **ev, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		struct cf_seg s = { ev[i], 0, ev[i]->len };
+		cf_avail(d, VIRTIO_SCSI_VQ_EVENT, cf_chain(d, VIRTIO_SCSI_VQ_EVENT, &s, 0, 1));
+	}
+	cf_kick(d, VIRTIO_SCSI_VQ_EVENT);
+}
+
+/* The next used event buffer, if one comes within ms. */
+static bool ev_next(struct cf_dev *d, struct cf_buf **ev, unsigned n, unsigned ms,
+		    struct scsi_event *out, uint32_t *len)
+{
+	if (cf_wait_used(d, VIRTIO_SCSI_VQ_EVENT, 1, ms))
+		return false;
+	struct vring_used_elem e = cf_used(d, VIRTIO_SCSI_VQ_EVENT, 0);
+	cf_consume(d, VIRTIO_SCSI_VQ_EVENT, 1);
+	/* Heads are 0, 1, ... in posting order: one descriptor each, and
+	 * the ring cleared by the set-up. */
+	uint16_t i = (uint16_t)(e.id % n);
+	memcpy(out, ev[i]->p, sizeof(*out));
+	*len = e.len;
+	return true;
+}
+
+static bool ev_bufs(struct cf_dev *d, struct cf_buf **ev, unsigned n)
+{
+	uint32_t sz = MAX(cfg32(d, CFG(event_info_size)), (uint32_t)sizeof(struct scsi_event));
+
+	for (unsigned i = 0; i < n; i++)
+		if (!(ev[i] = cf_buf(d, MIN(sz, 4096u), true)))
+			return false;
+	return true;
+}
+
+static bool hp_up(struct cf_dev *d, bool hotplug)
+{
+	uint64_t f = VIRTIO_BIT(VIRTIO_SCSI_F_HOTPLUG);
+
+	if (cf_start(d, hotplug ? f : 0))
+		return false;
+	if (hotplug && !(d->features & f)) {
+		CF_SKIP("n/a: VIRTIO_SCSI_F_HOTPLUG not offered");
+		return false;
+	}
+	if (cf_queues(d))
+		return false;
+	cf_driver_ok(d);
+	return true;
+}
+
+CONFORM_CHECK(scsi_hp_event, "5.6.6.3-hotplug-transport-reset-event", "with HOTPLUG, a disk plugged into (or unplugged from) target 1 by the host brings TRANSPORT_RESET for target 1 with reason RESCAN (REMOVED), if any event comes", CF_SCSI, CF_ALL)
+{
+	struct cf_buf *ev[4];
+	struct scsi_event e;
+	uint32_t len;
+	int now;
+
+	if (!hp_up(d, true) || !ev_bufs(d, ev, 4))
+		return;
+	ev_post(d, ev, 4);
+	if (!hp_toggle(d, &now))
+		return;
+	if (!ev_next(d, ev, 4, CF_QUIET_MS * 5, &e, &len)) {
+		CF_DIAG("target %u %s, no event (the spec says these events can happen: not "
+			"failed)", HP_TARGET, now ? "plugged" : "unplugged");
+		return;
+	}
+	CF_DIAG("target %u %s: event %#x lun %02x %02x %02x %02x reason %u, len %u", HP_TARGET,
+		now ? "plugged" : "unplugged", e.event, e.lun[0], e.lun[1], e.lun[2], e.lun[3],
+		e.reason, len);
+	if ((e.event & ~EVT_MISSED) != EVT_RESET)
+		CF_FAIL("event %#x, not TRANSPORT_RESET, for a disk %s", e.event,
+			now ? "plugged" : "unplugged");
+	else if (e.lun[0] != 1 || e.lun[1] != HP_TARGET)
+		CF_FAIL("TRANSPORT_RESET for lun %02x %02x, not target %u where the disk %s",
+			e.lun[0], e.lun[1], HP_TARGET, now ? "came" : "went");
+	else if (e.reason != (now ? RESET_RESCAN : RESET_REMOVED))
+		CF_FAIL("TRANSPORT_RESET reason %u for a disk %s (%s expected)", e.reason,
+			now ? "plugged" : "unplugged", now ? "RESCAN 1" : "REMOVED 2");
+}
+
+CONFORM_CHECK(scsi_hp_missed, "5.6.6.3.2-events-missed-bit", "with HOTPLUG and no event buffer, the host plugs or unplugs target 1: the next event (once buffers come) has bit 31 set", CF_SCSI, CF_ALL)
+{
+	struct cf_buf *ev[4];
+	struct scsi_event e;
+	uint32_t len;
+	int now;
+
+	if (!hp_up(d, true) || !ev_bufs(d, ev, 4))
+		return;
+	if (!hp_toggle(d, &now))
+		return;
+	ev_post(d, ev, 4);
+	if (!ev_next(d, ev, 4, CF_QUIET_MS * 5, &e, &len)) {
+		/* No NO_EVENT report (a MAY): the next real event carries the bit. */
+		if (!hp_toggle(d, &now))
+			return;
+		if (!ev_next(d, ev, 4, CF_QUIET_MS * 5, &e, &len)) {
+			CF_DIAG("no event at all, neither for the lost one nor for the next change "
+				"(not failed: events can happen)");
+			return;
+		}
+	}
+	CF_DIAG("first event after the lost one: %#x reason %u", e.event, e.reason);
+	if (!(e.event & EVT_MISSED))
+		CF_FAIL("event %#x after an event was lost for want of buffers: bit 31 clear "
+			"(5.6.6.3.2: MUST set it)", e.event);
+}
+
+CONFORM_CHECK(scsi_hp_nofeat, "5.6.6.3.2-no-hotplug-events-without-feature", "without HOTPLUG negotiated, a disk plugged into (or unplugged from) target 1 brings no TRANSPORT_RESET with reason RESCAN or REMOVED", CF_SCSI, CF_ALL)
+{
+	struct cf_buf *ev[4];
+	struct scsi_event e;
+	uint32_t len;
+	int now;
+
+	if (!hp_up(d, false) || !ev_bufs(d, ev, 4))
+		return;
+	ev_post(d, ev, 4);
+	if (!hp_toggle(d, &now))
+		return;
+	while (ev_next(d, ev, 4, CF_QUIET_MS * 5, &e, &len)) {
+		CF_DIAG("event %#x reason %u", e.event, e.reason);
+		if ((e.event & ~EVT_MISSED) == EVT_RESET &&
+		    (e.reason == RESET_RESCAN || e.reason == RESET_REMOVED))
+			CF_FAIL("TRANSPORT_RESET reason %u without HOTPLUG negotiated (5.6.6.3.2: MUST "
+				"NOT)", e.reason);
+	}
 }
