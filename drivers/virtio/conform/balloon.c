@@ -85,7 +85,6 @@ CONFORM_CHECK(bal_infl, "5.5.6-inflate-deflate-acknowledged", "four pages inflat
 			memcpy(list->p + 4 * (i * BALLOON_SUBPAGES + k), &pfn, 4);
 		}
 	}
-	list->sum = cf_sum(list);
 	if (pfn_req(d, Q_INFLATE, list, "inflate"))
 		goto leak;
 	/* The same list, a buffer of its own (the first is checked for
