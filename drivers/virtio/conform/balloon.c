@@ -37,7 +37,7 @@ CONFORM_CHECK(bal_actual, "5.5.6-actual-written-reads-back", "num_pages and actu
 	CF_DIAG("num_pages %u actual %u", np, ac);
 	static const uint32_t vals[] = { 1234, 0 };
 	for (unsigned i = 0; i < ARRAY_SIZE(vals); i++) {
-		/* 5.5.6.0.1 (legacy): all four bytes in one write. */
+		/* 5.5.6.2.1 (legacy): all four bytes in one write. */
 		d->vdev->ops->config_write(d->vdev, CFG(actual), &vals[i], 4);
 		uint32_t got = cfg32(d, CFG(actual));
 		if (got != vals[i])
@@ -58,6 +58,7 @@ static int pfn_req(struct cf_dev *d, unsigned q, struct cf_buf *b, const char *w
 			"descriptor)", what);
 		return -EIO;
 	}
+	/* 5.5.6.2.1: on a legacy interface the driver ignores used lengths. */
 	if (len && !d->vdev->legacy)
 		CF_FAIL("%s: used len %u for a device-readable buffer (2.7.8.1: nothing was "
 			"written)", what, len);

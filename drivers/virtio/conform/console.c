@@ -121,7 +121,7 @@ CONFORM_CHECK(con_emerg, "5.3.5.1-emerg-wr-write-allowed", "with EMERG_WRITE off
 	cf_request(d, Q_TX, &s, 1, 0, &len);
 }
 
-CONFORM_CHECK(con_txlen, "2.7.8.1-console-tx-used-len-zero", "port 0's transmitq uses a 64-byte device-readable buffer with used len 0 (nothing written; legacy: any, 5.3.6.0.1)", CF_CONSOLE, CF_ALL)
+CONFORM_CHECK(con_txlen, "2.7.8.1-console-tx-used-len-zero", "port 0's transmitq uses a 64-byte device-readable buffer with used len 0 (nothing written; legacy: any, 5.3.6.3)", CF_CONSOLE, CF_ALL)
 {
 	struct cf_buf *b;
 	uint32_t len;
