@@ -437,3 +437,69 @@ CONFORM_CHECK(con_msgs, "5.3.6.2.1-messages-name-added-ports", "every control me
 	if (!names)
 		CF_DIAG("no PORT_NAME came (the matrix names port 1)");
 }
+
+/* Wait (bounded) for a control message with event ev past message index
+ * from, answering as ctl_drain does. @return its index, or -1. */
+static int ctl_wait_event(struct cf_dev *d, struct ctl_run *r, unsigned from, uint16_t ev,
+			  unsigned ms)
+{
+	uint64_t end = time_ns() + (uint64_t)ms * 1000000u;
+
+	for (;;) {
+		ctl_drain(d, r);
+		for (unsigned i = from; i < r->n; i++)
+			if (r->m[i].len >= CTL_HDR && r->m[i].event == ev)
+				return (int)i;
+		if (time_ns() > end || r->n >= MAX_MSGS)
+			return -1;
+		cf_delay_ms(5);
+	}
+}
+
+#define HOTPLUG_WAIT_MS 5000u   /* the host's round trip through QMP */
+
+CONFORM_CHECK(con_hotplug, "5.3.6.2.1-hotplug-add-remove", "a port the host hot-plugs is announced with DEVICE_ADD for an id not in use and below max_nr_ports (with its PORT_NAME once ready); unplugged, DEVICE_REMOVE names that added port", CF_CONSOLE, CF_ALL)
+{
+	static struct ctl_run r;
+	uint8_t added[512] = { 0 };
+
+	if (!ctl_run(d, &r))
+		return;
+	for (unsigned i = 0; i < r.n; i++)
+		if (r.m[i].len >= CTL_HDR && r.m[i].event == VIRTIO_CONSOLE_DEVICE_ADD &&
+		    r.m[i].id < sizeof(added) * 8)
+			added[r.m[i].id / 8] |= (uint8_t)(1u << (r.m[i].id % 8));
+	unsigned mark = r.n;
+	kprintf("# conform: host: console-hotplug %s %s\n", d->vdev->name, d->vdev->bus_id);
+	int a = ctl_wait_event(d, &r, mark, VIRTIO_CONSOLE_DEVICE_ADD, HOTPLUG_WAIT_MS);
+	if (a < 0) {
+		CF_SKIP("no DEVICE_ADD within %u ms: the host plugged no port (a runner without "
+			"QMP)", HOTPLUG_WAIT_MS);
+		return;
+	}
+	uint32_t id = r.m[a].id;
+	int nm = ctl_wait_event(d, &r, (unsigned)a + 1, VIRTIO_CONSOLE_PORT_NAME, 200);
+	CF_DIAG("hot-plugged: DEVICE_ADD for port %u%s%s", id, nm >= 0 ? ", PORT_NAME " : "",
+		nm >= 0 ? r.m[nm].name : " (no PORT_NAME)");
+	if (id >= r.max)
+		CF_FAIL("DEVICE_ADD for port %u >= max_nr_ports %u (5.3.6.2.1: MUST NOT)", id, r.max);
+	else if (id < sizeof(added) * 8 && (added[id / 8] & (1u << (id % 8))))
+		CF_FAIL("DEVICE_ADD for port %u, which exists (5.3.6.2.1: MUST NOT)", id);
+	if (id < sizeof(added) * 8)
+		added[id / 8] |= (uint8_t)(1u << (id % 8));
+	if (nm >= 0 && r.m[nm].id != id)
+		CF_DIAG("the PORT_NAME names port %u", r.m[nm].id);
+	mark = r.n;
+	kprintf("# conform: host: console-hotplug %s %s\n", d->vdev->name, d->vdev->bus_id);
+	int rm = ctl_wait_event(d, &r, mark, VIRTIO_CONSOLE_DEVICE_REMOVE, HOTPLUG_WAIT_MS);
+	if (rm < 0) {
+		CF_DIAG("no DEVICE_REMOVE within %u ms of the unplug", HOTPLUG_WAIT_MS);
+		return;
+	}
+	uint32_t rid = r.m[rm].id;
+	CF_DIAG("unplugged: DEVICE_REMOVE for port %u", rid);
+	if (rid >= sizeof(added) * 8 || !(added[rid / 8] & (1u << (rid % 8))))
+		CF_FAIL("DEVICE_REMOVE for port %u, never added (5.3.6.2.1: MUST NOT)", rid);
+	else if (rid != id)
+		CF_FAIL("DEVICE_REMOVE for port %u after the host unplugged port %u", rid, id);
+}
