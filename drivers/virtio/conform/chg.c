@@ -3,9 +3,10 @@
  * guest asks for one on the console ("# conform: host: resize|link|balloon
  * ..."), tests/conform makes it through QMP (block_resize of the disk;
  * set_link of the NIC, down then up again so the network checks after it
- * still have a link; balloon, a lower target: num_pages grows), and the checks look at what the device showed: the new
- * value, config_generation, the notification and the ISR bits. A VMM
- * runner that answers nothing makes these checks skip. */
+ * still have a link; balloon, a lower target: num_pages grows), and the
+ * checks look at what the device showed: the new value, config_generation,
+ * the notification and the ISR bits. A VMM runner that answers nothing
+ * makes these checks skip. */
 #include "conform.h"
 #include <kern/errno.h>
 #include <kern/printk.h>
@@ -103,7 +104,8 @@ bool cf_host_change(struct cf_dev *d)
 		change_once(d);
 	if (d->chg.state != 2)
 		CF_SKIP("n/a: the host changed no configuration within %u ms (tests/conform "
-			"resizes the disk, toggles the link or lowers the balloon target through QMP when asked)", CF_WAIT_MS);
+			"resizes the disk, toggles the link or lowers the balloon target through "
+			"QMP when asked)", CF_WAIT_MS);
 	else
 		CF_DIAG("%s %#llx -> %#llx, generation %u -> %u, %u notification(s), ISR bits "
 			"seen %#x", d->vdev->id == VIRTIO_ID_NET ? "status" :
