@@ -118,7 +118,9 @@ CONFORM_CHECK(con_emerg, "5.3.5.1-emerg-wr-write-allowed", "with EMERG_WRITE off
 		return;
 	memcpy(b->p, "ok\r\n", 4);
 	struct cf_seg s = { b, 0, 4 };
-	cf_request(d, Q_TX, &s, 1, 0, &len);
+	if (!cf_request(d, Q_TX, &s, 1, 0, &len))
+		CF_DIAG("emerg_wr taken on a reset device (status stayed 0) and a live one (status "
+			"%#x); port 0 then served", st);
 }
 
 CONFORM_CHECK(con_txlen, "2.7.8.1-console-tx-used-len-zero", "port 0's transmitq uses a 64-byte device-readable buffer with used len 0 (nothing written; legacy: any, 5.3.6.3)", CF_CONSOLE, CF_ALL)
@@ -163,6 +165,7 @@ CONFORM_CHECK(con_rxidle, "5.3.6-rx-buffers-held-without-input", "receive buffer
 		return;
 	cf_delay_ms(CF_QUIET_MS);
 	uint16_t got = (uint16_t)(READ_ONCE(d->vq[Q_RX]->used->idx) - d->used_seen[Q_RX]);
+	CF_DIAG("%u of 2 receive buffers used; the transmitq served meanwhile", got);
 	for (unsigned i = 0; i < got && i < 2; i++) {
 		struct vring_used_elem e = cf_used(d, Q_RX, i);
 		if (e.len > 64)

@@ -257,6 +257,9 @@ CONFORM_CHECK(scsi_defaults, "5.6.4.2-sense-cdb-size-reset-defaults", "sense_siz
 	if (ss != VIRTIO_SCSI_SENSE_SIZE || cs != VIRTIO_SCSI_CDB_SIZE)
 		CF_FAIL("after the next reset sense_size %u, cdb_size %u (5.6.4.2: MUST set 96 and "
 			"32 on reset)", ss, cs);
+	else
+		CF_DIAG("96/32 after a reset, 64/16 read back once written, 96/32 after the next "
+			"reset");
 }
 
 CONFORM_CHECK(scsi_bad_target, "5.6.6.1.1-bad-target-response", "a TEST UNIT READY to a target that does not exist gets response BAD_TARGET", CF_SCSI, CF_ALL)
