@@ -19,6 +19,8 @@
 
 #include <drivers/virtio_transport.h>
 #include <drivers/virtio_conform.h>
+#include <drivers/virtio_balloon.h>
+#include <drivers/virtio_scsi.h>
 #include <kern/test.h>
 
 /* Transports, as bits (a check's mask; 0 = every transport). */
@@ -38,6 +40,9 @@
 #define CF_NET          (1u << VIRTIO_ID_NET)
 #define CF_BLK          (1u << VIRTIO_ID_BLOCK)
 #define CF_RNG          (1u << VIRTIO_ID_ENTROPY)
+#define CF_CONSOLE      (1u << VIRTIO_ID_CONSOLE)
+#define CF_BALLOON      (1u << VIRTIO_ID_BALLOON)
+#define CF_SCSI         (1u << VIRTIO_ID_SCSI)
 #define CF_ANY          0u
 
 struct cf_dev;
@@ -65,7 +70,7 @@ struct cf_check {
 #define CF_SKIP(...)    test_skip(__VA_ARGS__)
 #define CF_DIAG(...)    test_diag(__VA_ARGS__)
 
-#define CF_MAXQ         3
+#define CF_MAXQ         4
 /* A request left unanswered this long fails its check (conform.timeout_ms,
  * default 1000: QEMU under TCG answers in well under 10 ms). */
 extern unsigned cf_wait_ms;
@@ -95,7 +100,7 @@ struct cf_buf {
 struct cf_dev {
 	struct virtio_dev *vdev;
 	unsigned tr;                /* CF_PCI_MODERN ... */
-	const char *type;           /* "blk", "net", "rng" */
+	const char *type;           /* "blk", "net", "rng", "console", "balloon", "scsi" */
 	bool unreachable;           /* the status reads 0xff: no access at all */
 	unsigned nq;                /* queues the checks use */
 	struct virtqueue *vq[CF_MAXQ];
@@ -179,7 +184,7 @@ const char *cf_why(struct cf_dev *d, int rc);
 /* Sleep-free delay for ms milliseconds with interrupts on. */
 void cf_delay_ms(unsigned ms);
 
-/* ---- per device type (blk.c, net.c, rng.c) ---- */
+/* ---- per device type (blk.c, net.c, rng.c, console.c, balloon.c, scsi.c) ---- */
 /* A small request of the device's own kind on queue *q, built from pieces
  * split by layout (0: the usual shape; 1, 2...: other arrangements of the
  * same bytes, §2.7.4), and a way to tell its answer is right.
@@ -200,6 +205,9 @@ int cf_blk_probe(struct cf_dev *d, struct cf_probe *p, int layout);
 bool cf_blk_probe_ok(struct cf_dev *d, const struct cf_probe *p, uint32_t len);
 int cf_net_probe(struct cf_dev *d, struct cf_probe *p, int layout);
 int cf_rng_probe(struct cf_dev *d, struct cf_probe *p, int layout);
+int cf_scsi_probe(struct cf_dev *d, struct cf_probe *p, int layout);
+bool cf_scsi_probe_ok(struct cf_dev *d, const struct cf_probe *p, uint32_t len);
+int cf_console_probe(struct cf_dev *d, struct cf_probe *p, int layout);
 bool cf_rng_probe_ok(struct cf_dev *d, const struct cf_probe *p, uint32_t len);
 /* Ask the host for a configuration change (chg.c: a blk disk grows, a net
  * link goes down and up again; "# conform: host: ..." on the console,

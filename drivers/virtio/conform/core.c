@@ -55,6 +55,8 @@ static const char *type_name(uint16_t id)
 	case VIRTIO_ID_BLOCK: return "blk";
 	case VIRTIO_ID_ENTROPY: return "rng";
 	case VIRTIO_ID_CONSOLE: return "console";
+	case VIRTIO_ID_BALLOON: return "balloon";
+	case VIRTIO_ID_SCSI: return "scsi";
 	default: return "other";
 	}
 }
@@ -168,6 +170,7 @@ int cf_queues(struct cf_dev *d)
 			{ .name = "cf0", .done = noop_done },
 			{ .name = "cf1", .done = noop_done },
 			{ .name = "cf2", .done = noop_done },
+			{ .name = "cf3", .done = noop_done },
 		};
 		if (v->nvqs) {
 			CF_DIAG("queue creation failed before");

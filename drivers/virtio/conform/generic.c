@@ -16,6 +16,13 @@ unsigned cf_type_queues(uint16_t id)
 	case VIRTIO_ID_NET: return 2;      /* receiveq1, transmitq1 */
 	case VIRTIO_ID_BLOCK: return 1;
 	case VIRTIO_ID_ENTROPY: return 1;
+	/* receiveq, transmitq of port 0 and the control queues (used only
+	 * with MULTIPORT; QEMU's device always has them). */
+	case VIRTIO_ID_CONSOLE: return 4;
+	/* inflateq, deflateq, statsq (QEMU always has the statsq). */
+	case VIRTIO_ID_BALLOON: return 3;
+	/* controlq, eventq, the first request queue. */
+	case VIRTIO_ID_SCSI: return 3;
 	default: return 0;
 	}
 }
@@ -27,6 +34,8 @@ int cf_probe_build(struct cf_dev *d, struct cf_probe *p, int layout)
 	case VIRTIO_ID_BLOCK: return cf_blk_probe(d, p, layout);
 	case VIRTIO_ID_NET: return cf_net_probe(d, p, layout);
 	case VIRTIO_ID_ENTROPY: return cf_rng_probe(d, p, layout);
+	case VIRTIO_ID_CONSOLE: return cf_console_probe(d, p, layout);
+	case VIRTIO_ID_SCSI: return cf_scsi_probe(d, p, layout);
 	default: return 0;
 	}
 }
@@ -41,6 +50,7 @@ bool cf_probe_ok(struct cf_dev *d, const struct cf_probe *p, uint32_t len)
 	switch (d->vdev->id) {
 	case VIRTIO_ID_BLOCK: return cf_blk_probe_ok(d, p, len);
 	case VIRTIO_ID_ENTROPY: return cf_rng_probe_ok(d, p, len);
+	case VIRTIO_ID_SCSI: return cf_scsi_probe_ok(d, p, len);
 	default: return true;
 	}
 }

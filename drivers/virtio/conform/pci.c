@@ -480,7 +480,7 @@ CONFORM_CHECK(msix_novec, "4.1.5.3.1-no-interrupt-without-vector", "with MSI-X e
 			d->n_vq_intr[0] + d->n_shared_intr - c0);
 }
 
-CONFORM_CHECK(chg_isr_pci, "4.1.4.5.1-isr-config-bit", "with MSI-X disabled, the host's configuration change sets ISR bit 1 (read by the interrupt handler)", CF_BLK | CF_NET, CF_PCI)
+CONFORM_CHECK(chg_isr_pci, "4.1.4.5.1-isr-config-bit", "with MSI-X disabled, the host's configuration change sets ISR bit 1 (read by the interrupt handler)", CF_BLK | CF_NET | CF_BALLOON, CF_PCI)
 {
 	bool changed = cf_host_change(d);
 
@@ -493,7 +493,7 @@ CONFORM_CHECK(chg_isr_pci, "4.1.4.5.1-isr-config-bit", "with MSI-X disabled, the
 		CF_FAIL("the configuration changed; ISR bits read %#x: bit 1 never set", d->chg.isr);
 }
 
-CONFORM_CHECK(chg_novec, "4.1.5.4.1-no-config-interrupt-without-vector", "with MSI-X enabled and config_msix_vector NO_VECTOR, the host's configuration change brings no interrupt", CF_BLK | CF_NET, CF_PCI)
+CONFORM_CHECK(chg_novec, "4.1.5.4.1-no-config-interrupt-without-vector", "with MSI-X enabled and config_msix_vector NO_VECTOR, the host's configuration change brings no interrupt", CF_BLK | CF_NET | CF_BALLOON, CF_PCI)
 {
 	unsigned quiet = cf_quiet_ms(d);
 	uint64_t want = d->vdev->id == VIRTIO_ID_NET ? VIRTIO_BIT(16) : 0;   /* STATUS */
