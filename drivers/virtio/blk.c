@@ -353,8 +353,13 @@ static void vblk_check_age(struct vblk *vb)
 	bool late = old && time_ns() - old->t0 >= limit;
 	irq_restore(flags);
 	if (late) {
-		pr_err("%s: a request got no answer in %llu ms\n", vb->bd.name,
-		       (unsigned long long)(limit / NSEC_PER_MSEC));
+		char d[320];
+
+		virtio_vq_describe(vb->vq, d, sizeof(d));
+		pr_err("%s: a request got no answer in %llu ms (kick pending %d, in done %u, "
+		       "plugged %u, waiting %u; %s)\n", vb->bd.name,
+		       (unsigned long long)(limit / NSEC_PER_MSEC), vb->kick_pending,
+		       vb->in_done, vb->plugged, vb->st.waiting, d);
 		virtio_dev_fail(vb->vdev, "request timed out");
 	}
 }

@@ -421,6 +421,22 @@ int virtio_dequeue(struct virtqueue *vq, void **cookie, uint32_t *len)
 	return rc;
 }
 
+void virtio_vq_describe(struct virtqueue *vq, char *buf, size_t size)
+{
+	unsigned long flags = irq_save();
+
+	snprintf(buf, size, "avail %u (device told %u, avail->idx %u), used->idx %u, "
+		 "last used %u, in flight %u, free descriptors %u, used flags %#x, avail flags %#x, "
+		 "event idx %d: avail_event %u used_event %u; kicks %llu notifies %llu",
+		 vq->avail_idx, vq->kicked_idx, READ_ONCE(vq->avail->idx),
+		 READ_ONCE(vq->used->idx), vq->last_used, vq->inflight, vq->num_free,
+		 READ_ONCE(vq->used->flags), READ_ONCE(vq->avail->flags), vq->event_idx,
+		 READ_ONCE(*vring_avail_event(vq->used, vq->num)),
+		 READ_ONCE(vq->avail->ring[vq->num]),
+		 (unsigned long long)vq->n_kicks, (unsigned long long)vq->n_notifies);
+	irq_restore(flags);
+}
+
 bool virtio_has_used(struct virtqueue *vq)
 {
 	return vq_has_used(vq);

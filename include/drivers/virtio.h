@@ -196,6 +196,8 @@ bool virtio_enable_cb(struct virtqueue *vq);
 int virtio_dequeue(struct virtqueue *vq, void **cookie, uint32_t *len);
 /* Is a completion waiting? (false once the device failed) */
 bool virtio_has_used(struct virtqueue *vq);
+/* The ring's indices and counts in words, for a driver's timeout message. */
+void virtio_vq_describe(struct virtqueue *vq, char *buf, size_t size);
 
 /* Has the core given up on the device? */
 bool virtio_dev_broken(const struct virtio_dev *vdev);
