@@ -7,9 +7,7 @@ user-mode netdev, measured from the host through hostfwd on 127.0.0.1.
 Ours runs `netserve` (apps/netserve.c); the Linux guest is Debian's cloud
 kernel with an initramfs the bench builds itself (busybox-static for /init,
 a static helper built from tests/bench/linux-netserve.c for the same four
-services on the same ports). Both packages are fetched with `apt-get
-download` into build/cache/bench-net/ (never installed) and unpacked under
-build/bench/net/.
+services on the same ports), built by tests/bench/linuxguest.py.
 
 Figures: TCP stream guest->host and host->guest (MiB/s over BENCH_NET_MIB
 MiB), TCP connection rate (connect, 1 byte each way, close; connections/s
@@ -22,10 +20,12 @@ TCP connection through hostfwd.
 x86_64 only: the aarch64 Linux guest would need an arm64 dpkg architecture
 on the host, and both guests run emulated (TCG) there at a crawl.
 """
-import glob, os, re, shutil, socket, statistics, stat, subprocess, sys, time
+import os, re, socket, statistics, subprocess, sys, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import linuxguest  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-CACHE = os.path.join(ROOT, 'build/cache/bench-net')
 WORK = os.path.join(ROOT, 'build/bench/net')
 OURS = os.path.join(ROOT, 'build/x86_64-product/kernel.elf')
 RUNS = int(os.environ.get('BENCH_NET_RUNS', '3'))
@@ -50,49 +50,8 @@ def accel():
     return out[-1] if out else 'tcg'
 
 
-# --- The Linux guest -------------------------------------------------------------
-def apt_download(pkg):
-    """The .deb of pkg in CACHE (downloaded once)."""
-    have = glob.glob(os.path.join(CACHE, pkg + '_*.deb'))
-    if have:
-        return sorted(have)[-1]
-    os.makedirs(CACHE, exist_ok=True)
-    log('apt-get download %s' % pkg)
-    subprocess.run(['apt-get', 'download', '-q', pkg], cwd=CACHE, check=True,
-                   stdout=subprocess.DEVNULL)
-    have = glob.glob(os.path.join(CACHE, pkg + '_*.deb'))
-    if not have:
-        raise RuntimeError('apt-get download %s left no .deb' % pkg)
-    return sorted(have)[-1]
-
-
-def deb_field(deb, field):
-    return subprocess.run(['dpkg-deb', '-f', deb, field], capture_output=True, text=True,
-                          check=True).stdout.strip()
-
-
-def cpio_newc(entries):
-    """An uncompressed newc archive: entries are (name, mode, data, rdev)."""
-    out = bytearray()
-    for ino, (name, mode, data, rdev) in enumerate(entries + [('TRAILER!!!', 0, b'', (0, 0))], 1):
-        nb = name.encode() + b'\0'
-        hdr = '070701' + ''.join('%08x' % v for v in (
-            ino, mode, 0, 0, 1, 0, len(data), 0, 0, rdev[0], rdev[1], len(nb), 0))
-        out += hdr.encode() + nb
-        out += b'\0' * (-len(out) % 4)
-        out += data
-        out += b'\0' * (-len(out) % 4)
-    return bytes(out)
-
-
-INIT = r'''#!/bin/busybox sh
-/bin/busybox mkdir -p /proc /sys /dev /tmp
-/bin/busybox --install -s /bin
-mount -t proc proc /proc
-mount -t sysfs sys /sys
-mount -t devtmpfs dev /dev 2>/dev/null
-for m in %(modules)s; do insmod /lib/modules/$m.ko || echo "init: insmod $m failed"; done
-ip link set lo up
+# --- The Linux guest (tests/bench/linuxguest.py) ------------------------------------
+NET_INIT = r'''ip link set lo up
 ip addr add 10.0.2.15/24 dev eth0
 ip link set eth0 up
 ip route add default via 10.0.2.2
@@ -102,58 +61,9 @@ exec /bin/netserve
 
 
 def linux_guest():
-    """(vmlinuz, initramfs) of the Linux baseline, built once."""
-    meta = apt_download('linux-image-cloud-amd64')
-    kpkg = re.split(r'[ ,(|]', deb_field(meta, 'Depends'))[0]
-    kdeb = apt_download(kpkg)
-    bdeb = apt_download('busybox-static')
-    kdir = os.path.join(WORK, 'linux-root')
-    initrd = os.path.join(WORK, 'initramfs-%s.cpio' % kpkg)
-    helper_src = os.path.join(ROOT, 'tests/bench/linux-netserve.c')
-    helper = os.path.join(WORK, 'linux-netserve')
-    if not glob.glob(os.path.join(kdir, 'boot/vmlinuz-*')):
-        shutil.rmtree(kdir, ignore_errors=True)
-        os.makedirs(kdir)
-        subprocess.run(['dpkg-deb', '-x', kdeb, kdir], check=True)
-        subprocess.run(['dpkg-deb', '-x', bdeb, kdir], check=True)
-    vmlinuz = glob.glob(os.path.join(kdir, 'boot/vmlinuz-*'))[0]
-    config = open(glob.glob(os.path.join(kdir, 'boot/config-*'))[0]).read()
-    if not os.path.exists(helper) or os.path.getmtime(helper) < os.path.getmtime(helper_src):
-        subprocess.run(['gcc', '-static', '-O2', '-pthread', '-Wall', '-o', helper, helper_src],
-                       check=True)
-    if os.path.exists(initrd) and os.path.getmtime(initrd) >= os.path.getmtime(helper):
-        return vmlinuz, initrd, config
-    # virtio_net and the virtio core are modules in the cloud kernel (the
-    # table printed says which): those that are go into the initramfs with
-    # what they depend on (.modinfo's depends=), in load order.
-    kos = {os.path.basename(p)[:-3]: p for p in
-           glob.glob(os.path.join(kdir, 'lib/modules/*/kernel/**/*.ko'), recursive=True)}
-    mods = []
-
-    def need(m):
-        if m in mods or m not in kos:
-            return              # built in (or already there)
-        info = re.search(rb'depends=([\w,-]*)', open(kos[m], 'rb').read())
-        for dep in (info.group(1).decode().split(',') if info else []):
-            if dep:
-                need(dep.replace('-', '_'))
-        mods.append(m)
-
-    for m in LINUX_MODULES:
-        need(m)
-    entries = [('bin', 0o40755, b'', (0, 0)), ('dev', 0o40755, b'', (0, 0)),
-               ('dev/console', stat.S_IFCHR | 0o600, b'', (5, 1)),
-               ('lib', 0o40755, b'', (0, 0)), ('lib/modules', 0o40755, b'', (0, 0)),
-               ('init', 0o100755, (INIT % {'modules': ' '.join(mods)}).encode(), (0, 0)),
-               ('bin/busybox', 0o100755, open(os.path.join(kdir, 'bin/busybox'), 'rb').read(),
-                (0, 0)),
-               ('bin/netserve', 0o100755, open(helper, 'rb').read(), (0, 0))]
-    for m in mods:
-        entries.append(('lib/modules/%s.ko' % m, 0o100644, open(kos[m], 'rb').read(), (0, 0)))
-    with open(initrd + '.tmp', 'wb') as f:
-        f.write(cpio_newc(entries))
-    os.rename(initrd + '.tmp', initrd)
-    return vmlinuz, initrd, config
+    """(vmlinuz, initramfs, config) of the Linux baseline, built once."""
+    return linuxguest.guest('net', LINUX_MODULES, {'netserve': 'tests/bench/linux-netserve.c'},
+                            NET_INIT)
 
 
 # --- Running a guest -----------------------------------------------------------------
