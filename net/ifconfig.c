@@ -4,11 +4,14 @@
  * them ("lo0", "vioif0"); and the changes an operator makes by hand:
  * up/down, a static IPv4 address (DHCP stops), back to DHCP, another IPv6
  * address; and destroy/create, which take a device's interface out of the
- * stack and bring it back (net/netif_vioif.c). */
+ * stack and bring it back (net/netif_vioif.c); and `wait`, for scripts
+ * that need an address before they go on. */
 #include <drivers/netdev.h>
 #include <kern/errno.h>
 #include <kern/printk.h>
 #include <kern/shell.h>
+#include <kern/sched.h>
+#include <kern/time.h>
 #include <net/net.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +21,7 @@
 #include "netcfg.h"
 #include "netif_vioif.h"
 #include "netpriv.h"
+#include "pingstat.h"
 
 /* The kernel's name of an interface: the device's for a NIC, lwIP's
  * (two letters and its number) for the rest. */
@@ -99,6 +103,52 @@ int net_if_info(const char *name, struct net_if_info *out)
 	return nif ? 0 : -ENODEV;
 }
 
+/* The longest `ifconfig IF wait` (Ctrl-C ends it sooner). */
+#define WAIT_MAX_S      3600
+#define WAIT_DEFAULT_S  10
+/* How often it looks: DHCP over QEMU's user network takes some tens of
+ * milliseconds, a real DHCP server up to seconds. */
+#define WAIT_STEP_NS    (20 * NSEC_PER_MSEC)
+
+/* ifconfig IF wait [SECONDS]: until IF has an IPv4 address (a lease or a
+ * static one), for scripts (`run="ifconfig vioif0 wait; ping ..."`): the
+ * boot does not wait for DHCP, so a command run right after it may find
+ * no route yet. @return 0, -ETIMEDOUT, -ENODEV, -EINVAL, or -EINTR. */
+static int ifconfig_wait(int argc, char **argv)
+{
+	unsigned secs = WAIT_DEFAULT_S;
+	struct net_if_info info;
+	uint64_t end;
+	int rc;
+
+	if (argc > 4 || (argc == 4 && ping_parse_uint(argv[3], 1, WAIT_MAX_S,
+								    &secs) < 0)) {
+		kprintf("usage: ifconfig IF wait [SECONDS] (1 to %d, default %d)\n",
+			WAIT_MAX_S, WAIT_DEFAULT_S);
+		return -EINVAL;
+	}
+	end = time_ns() + (uint64_t)secs * NSEC_PER_SEC;
+	for (;;) {
+		if ((rc = net_if_info(argv[1], &info)) < 0) {
+			kprintf("ifconfig: no interface %s\n", argv[1]);
+			return rc;
+		}
+		if (info.ip4[0] | info.ip4[1] | info.ip4[2] | info.ip4[3]) {
+			kprintf("%s: inet %u.%u.%u.%u%s\n", argv[1], info.ip4[0],
+				info.ip4[1], info.ip4[2], info.ip4[3],
+				info.dhcp ? " (DHCP)" : "");
+			return 0;
+		}
+		if (time_ns() >= end) {
+			kprintf("ifconfig: %s has no IPv4 address after %u s\n",
+				argv[1], secs);
+			return -ETIMEDOUT;
+		}
+		if ((rc = thread_sleep_ns(WAIT_STEP_NS)) < 0)
+			return rc;
+	}
+}
+
 /* ifconfig IF up|down|dhcp|A.B.C.D/N [GW]|ADDR6/N (see the help line). */
 static int ifconfig_set(int argc, char **argv)
 {
@@ -110,6 +160,8 @@ static int ifconfig_set(int argc, char **argv)
 	bool v6 = strchr(what, ':') != NULL;
 	int rc = 0;
 
+	if (!strcmp(what, "wait"))
+		return ifconfig_wait(argc, argv);
 	if (!strcmp(what, "create") || !strcmp(what, "destroy")) {
 		bool create = what[0] == 'c';
 
@@ -278,5 +330,6 @@ static int cmd_ifconfig(int argc, char **argv)
 	}
 	return 0;
 }
-SHELL_CMD("ifconfig", "ifconfig [IF [up|down|dhcp|A.B.C.D/N [GW]|ADDR6/N|create|destroy]] - "
-	  "interfaces, their link, addresses and counters; or change one", cmd_ifconfig);
+SHELL_CMD("ifconfig", "ifconfig [IF [up|down|dhcp|A.B.C.D/N [GW]|ADDR6/N|create|destroy|"
+	  "wait [SECONDS]]] - interfaces, their link, addresses and counters; change one, or "
+	  "wait for its IPv4 address", cmd_ifconfig);

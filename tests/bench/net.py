@@ -242,7 +242,8 @@ def boots_at(acc, mib, ping):
     """Does the appliance boot at -m MIB, take a DHCP lease (hostfwd reaches
     10.0.2.15, which only DHCP gives it) and serve a TCP connection (and,
     with a ping command, ping the gateway)?"""
-    run = ('ping -c 1 10.0.2.2; ' if ping else '') + 'netserve 60'
+    # The boot does not wait for DHCP: wait for the lease before pinging.
+    run = ('ifconfig vioif0 wait 20; ping -c 1 10.0.2.2; ' if ping else '') + 'netserve 60'
     g = Guest('ours-m%d' % mib, acc, OURS, 'loglevel=4 run="%s"' % run, mem='%dM' % mib)
     try:
         ok = g.start(timeout=45)
