@@ -796,11 +796,20 @@ static bool mounted;
 
 static int files_mount(void)
 {
-	const char *used = NULL;
-	int rc = tarfs_blk_mount(&fs, cfg.disk[0] ? cfg.disk : NULL, &used);
+	const char *used = "initrd";
+	bool initrd = !strcmp(cfg.disk, "initrd");
+	int rc = -ENODEV;
 
+	/* disk=initrd: the boot module only; a disk's name: that disk;
+	 * auto: the initrd when the boot handed over a tar image, else the
+	 * first disk that holds one. */
+	if (initrd || !cfg.disk[0])
+		rc = tarfs_initrd_mount(&fs);
+	if (rc < 0 && !initrd)
+		rc = tarfs_blk_mount(&fs, cfg.disk[0] ? cfg.disk : NULL, &used);
 	if (rc < 0) {
-		printf("httpd: no files: %s%s%s\n", cfg.disk[0] ? cfg.disk : "no disk holds a tar image",
+		printf("httpd: no files: %s%s%s\n",
+		       cfg.disk[0] ? cfg.disk : "neither the initrd nor a disk holds a tar image",
 		       cfg.disk[0] ? ": " : "", cfg.disk[0] ? strerror(rc) : "");
 		return rc;
 	}

@@ -32,7 +32,8 @@ void sb_url(struct sb *s, const char *p);
 /* The settings (httpd.KEY on the command line, opt/app/httpd/KEY in fw_cfg). */
 struct httpd_cfg {
 	unsigned port;
-	char disk[16];              /* "" = the first disk holding a tar image */
+	char disk[16];              /* "": the initrd, else the first disk holding a tar
+	                             * image; "initrd": only the initrd */
 	char index[64];             /* the file a directory shows */
 	unsigned max_conns;         /* connections served at once; more get 503 */
 	unsigned uri_max, hdr_max, hdr_count;

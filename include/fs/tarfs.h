@@ -93,4 +93,10 @@ long tarfs_read(const struct tarfs *fs, const struct tarfs_ent *e, uint64_t off,
  * error. */
 int tarfs_blk_mount(struct tarfs *fs, const char *name, const char **used);
 
+/* --- Over the initrd (fs/tarfs_initrd.c) ------------------------------------ */
+/* Mount the tar image the boot loader handed over as the initrd
+ * (boot_info.initrd_*). @return 0, -ENODEV (no initrd), or tarfs_mount's
+ * error (-EBADMSG: not a tar image). */
+int tarfs_initrd_mount(struct tarfs *fs);
+
 #endif

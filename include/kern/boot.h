@@ -11,6 +11,11 @@ struct boot_info {
 	uint64_t rsdp;          /* ACPI RSDP physical address, 0 when not handed over */
 	uint64_t dtb;           /* device tree blob physical address, 0 when none */
 	uint64_t kernel_start, kernel_end; /* loaded image, physical */
+	/* The initrd (x86: the first boot module; aarch64: /chosen's
+	 * linux,initrd-start/end), physical = virtual, mapped and kept from
+	 * the allocator; both 0 when none was handed over or it was not
+	 * inside RAM. Read-only by convention: nothing writes it. */
+	uint64_t initrd_start, initrd_end;
 };
 
 extern struct boot_info boot_info;

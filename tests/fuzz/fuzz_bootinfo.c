@@ -48,6 +48,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		if (bi.rsdp_len > sizeof(bi.rsdp))
 			abort();
+		/* A boot module kept is non-empty and readable as a whole. */
+		if ((bi.mod_start || bi.mod_end) &&
+		    (bi.mod_end <= bi.mod_start || !map(bi.mod_start, bi.mod_end - bi.mod_start)))
+			abort();
 	}
 	if (mm.count > MEMMAP_MAX)
 		abort();

@@ -557,11 +557,16 @@ def t_status_json(arch='x86_64'):
     m = j['memory']
     check(0 < m['heap_in_use'] <= m['used_bytes'] <= m['ram_bytes'], 'memory figures')
     drivers = {(v['driver'], v['transport']) for v in j['virtio']}
-    check(any(d == 'virtio-net' for d, _ in drivers) and any(d == 'virtio-blk' for d, _ in drivers),
+    # Files from the initrd: no disk at all.
+    initrd = j['httpd']['disk'] == 'initrd'
+    check(any(d == 'virtio-net' for d, _ in drivers) and
+          (initrd or any(d == 'virtio-blk' for d, _ in drivers)),
           'virtio devices: %s' % sorted(drivers))
     check(all(v['queues'] and all(q['size'] > 0 for q in v['queues']) for v in j['virtio']),
           'virtio queues with counters')
-    check(any(d['name'] == 'vda' and d['bytes'] > 0 for d in j['disks']), 'disks')
+    check(initrd or any(d['name'] == 'vda' and d['bytes'] > 0 for d in j['disks']), 'disks')
+    check(j['httpd']['files'] > 0 and j['httpd']['file_bytes'] > 0,
+          'files from %s: %d' % (j['httpd']['disk'], j['httpd']['files']))
     nic = [n for n in j['nics'] if n['name'] == 'vioif0'][0]
     check(nic['rx_packets'] > 0 and nic['tx_bytes'] > 0, 'NIC counters')
     ifs = {i['name']: i for i in j['interfaces']}

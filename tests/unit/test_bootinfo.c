@@ -353,6 +353,97 @@ UNIT(pvh_bad_ranges_dropped_one_by_one)
 	CHECK_EQ(mm.r[0].base, 0x100000);
 }
 
+/* ---- Boot modules: the first is the initrd ---- */
+#define MOD_LIST  0x10600
+#define MOD_DATA  0x14000
+
+UNIT(mb1_modules_first_kept)
+{
+	mb1_good();
+	put32(MB1_INFO, (1u << 2) | (1u << 3) | (1u << 6));
+	put32(MB1_INFO + 20, 2);
+	put32(MB1_INFO + 24, MOD_LIST);
+	put32(MOD_LIST, MOD_DATA);
+	put32(MOD_LIST + 4, MOD_DATA + 0x1000);
+	put32(MOD_LIST + 16, MOD_DATA + 0x1000);
+	put32(MOD_LIST + 20, MOD_DATA + 0x2000);
+	CHECK_EQ(parse(MB1_BOOT_MAGIC, MB1_INFO), 0);
+	CHECK_EQ(bi.nr_mods, 2);
+	CHECK_EQ(bi.mod_start, MOD_DATA);
+	CHECK_EQ(bi.mod_end, MOD_DATA + 0x1000);
+}
+
+UNIT(mb1_modules_hostile)
+{
+	/* { list address, start, end }: list unreadable, end before start,
+	 * empty, end past readable memory. None is used; the boot goes on. */
+	static const uint32_t v[][3] = {
+		{ 0xfffffff0u, MOD_DATA, MOD_DATA + 16 },
+		{ MOD_LIST, MOD_DATA + 16, MOD_DATA },
+		{ MOD_LIST, MOD_DATA, MOD_DATA },
+		{ MOD_LIST, MOD_DATA, 0xfffff000u },
+	};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		mb1_good();
+		put32(MB1_INFO, (1u << 3) | (1u << 6));
+		put32(MB1_INFO + 20, 1);
+		put32(MB1_INFO + 24, v[i][0]);
+		put32(MOD_LIST, v[i][1]);
+		put32(MOD_LIST + 4, v[i][2]);
+		CHECK_EQ(parse(MB1_BOOT_MAGIC, MB1_INFO), 0);
+		CHECK_EQ(bi.mod_start, 0);
+		CHECK_EQ(bi.mod_end, 0);
+		CHECK_EQ(mm.count, 2);
+	}
+}
+
+UNIT(mb2_module_tags)
+{
+	mb2_begin();
+	uint64_t t = mb2_tag(3, 16 + 5);
+	put32(t + 8, MOD_DATA);
+	put32(t + 12, MOD_DATA + 512);
+	memcpy(at(t + 16), "www\0", 4);
+	t = mb2_tag(3, 16 + 1);
+	put32(t + 8, MOD_DATA + 512);
+	put32(t + 12, MOD_DATA + 1024);
+	t = mb2_tag(6, 16 + 24);
+	put32(t + 8, 24);
+	put64(t + 16, 0x100000);
+	put64(t + 24, 0x1000000);
+	put32(t + 32, MEM_USABLE);
+	mb2_end();
+	CHECK_EQ(parse(MB2_BOOT_MAGIC, MB2_INFO), 0);
+	CHECK_EQ(bi.nr_mods, 2);
+	CHECK_EQ(bi.mod_start, MOD_DATA);
+	CHECK_EQ(bi.mod_end, MOD_DATA + 512);
+}
+
+UNIT(pvh_modlist)
+{
+	pvh_good();
+	put32(PVH_INFO + 12, 1);
+	put64(PVH_INFO + 16, MOD_LIST);
+	put64(MOD_LIST, MOD_DATA);
+	put64(MOD_LIST + 8, 0x800);
+	CHECK_EQ(parse(PVH_MAGIC, PVH_INFO), 0);
+	CHECK_EQ(bi.nr_mods, 1);
+	CHECK_EQ(bi.mod_start, MOD_DATA);
+	CHECK_EQ(bi.mod_end, MOD_DATA + 0x800);
+
+	/* A size that wraps, then a list that is not readable. */
+	pvh_good();
+	put32(PVH_INFO + 12, 1);
+	put64(PVH_INFO + 16, MOD_LIST);
+	put64(MOD_LIST, MOD_DATA);
+	put64(MOD_LIST + 8, ~0ull);
+	CHECK_EQ(parse(PVH_MAGIC, PVH_INFO), 0);
+	CHECK_EQ(bi.mod_end, 0);
+	put64(PVH_INFO + 16, 0xfffffffff000ull);
+	CHECK_EQ(parse(PVH_MAGIC, PVH_INFO), 0);
+	CHECK_EQ(bi.mod_end, 0);
+}
+
 UNIT(unknown_magic)
 {
 	pvh_good();

@@ -218,6 +218,34 @@ static void memory_from_dt(const void *fdt, struct fdt_boot_info *bi)
 		reserve(bi->initrd_start, bi->initrd_end - bi->initrd_start, "the initrd");
 }
 
+/* The initrd is offered to the kernel (boot_info) only where it is
+ * certainly RAM that the kernel maps (a memory node, so ram_map) and not
+ * the kernel itself: a hostile tree's linux,initrd-start must not make a
+ * reader of it touch a device or serve the kernel's own pages. */
+static void keep_initrd(const struct fdt_boot_info *bi)
+{
+	uint64_t s = bi->initrd_start, e = bi->initrd_end;
+
+	if (e <= s)
+		return;
+	if (s < boot_info.kernel_end && e > boot_info.kernel_start) {
+		pr_warn("boot: the initrd %#llx..%#llx overlaps the kernel; not used\n",
+			(unsigned long long)s, (unsigned long long)e);
+		return;
+	}
+	for (uint32_t i = 0; i < ram_map.count; i++) {
+		const struct mem_range *r = &ram_map.r[i];
+
+		if (r->type == MEM_USABLE && s >= r->base && e <= r->base + r->size) {
+			boot_info.initrd_start = s;
+			boot_info.initrd_end = e;
+			return;
+		}
+	}
+	pr_warn("boot: the initrd %#llx..%#llx is not inside RAM; not used\n",
+		(unsigned long long)s, (unsigned long long)e);
+}
+
 /* Bytes of MEM_USABLE in memmap_boot (normalized) inside [lo, hi). */
 static uint64_t usable_between(uint64_t lo, uint64_t hi)
 {
@@ -284,6 +312,7 @@ void a64_boot_main(uint64_t dtb, uint64_t entry_el)
 		       MEMMAP_MAX);
 		arch_exit(1);
 	}
+	keep_initrd(&bi);
 	/* Too little RAM is the firmware's or operator's doing (-m, or
 	 * reservations over all of it), not a kernel bug: say so and fail,
 	 * rather than fault later in the page-table or heap set-up. */

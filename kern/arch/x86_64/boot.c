@@ -35,6 +35,44 @@ static const void *boot_map(uint64_t pa, size_t len)
 	return (const void *)(uintptr_t)pa;
 }
 
+/* Is [base, end) inside one usable range of the normalized boot map? */
+static bool in_usable_ram(uint64_t base, uint64_t end)
+{
+	for (uint32_t i = 0; i < memmap_boot.count; i++) {
+		const struct mem_range *r = &memmap_boot.r[i];
+
+		if (r->type == MEM_USABLE && base >= r->base && end <= r->base + r->size)
+			return true;
+	}
+	return false;
+}
+
+/* The first boot module becomes the initrd: only where it is certainly
+ * free RAM (not the kernel, not a device window, not beyond the memory
+ * map), so a hostile loader's module entry cannot make us read devices or
+ * hand the kernel's own pages out as a file. Reserved from the allocator,
+ * mapped like RAM by mmu_init. */
+static void keep_initrd(void)
+{
+	if (bi.nr_mods > 1)
+		pr_warn("boot: %u boot modules; only the first is used (as the initrd)\n",
+			bi.nr_mods);
+	if (!bi.mod_end)
+		return;
+	if (!in_usable_ram(bi.mod_start, bi.mod_end)) {
+		pr_warn("boot: boot module %#llx..%#llx is not inside free RAM; not used\n",
+			(unsigned long long)bi.mod_start, (unsigned long long)bi.mod_end);
+		return;
+	}
+	if (memmap_reserve(&memmap_boot, bi.mod_start, bi.mod_end - bi.mod_start) < 0) {
+		pr_warn("boot: memory map full; boot module not used\n");
+		return;
+	}
+	boot_range_taken(bi.mod_start, bi.mod_end - bi.mod_start);
+	boot_info.initrd_start = bi.mod_start;
+	boot_info.initrd_end = bi.mod_end;
+}
+
 /* Bad boot input is not a kernel bug: say why and leave with a failure
  * status (isa-debug-exit, else power off, else halt), no panic. */
 static __noreturn void boot_refuse(const char *why)
@@ -68,8 +106,10 @@ void x86_boot_main(uint32_t magic, uint32_t info)
 		panic("boot: memory map full; cannot reserve the kernel image");
 	if (memmap_normalize(&memmap_boot) < 0 || memmap_usable_total(&memmap_boot) == 0)
 		boot_refuse("no usable memory in the boot memory map");
+	keep_initrd();
 	pmm_add_memmap(&memmap_boot, 0, LOW_4G);
-	mmu_init(&memmap_boot);
+	mmu_init(&memmap_boot, boot_info.initrd_start,
+		 boot_info.initrd_end - boot_info.initrd_start);
 	pmm_add_memmap(&memmap_boot, LOW_4G, ~0ULL);
 	boot_stamp("mm");
 	kmain();

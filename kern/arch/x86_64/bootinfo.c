@@ -8,7 +8,8 @@
  * the structure it lives in. A bad entry is skipped with a warning; a
  * structure that cannot be trusted at all (a PVH start_info without its
  * magic) is refused. We copy what we keep (command line, RSDP), so the
- * loader's structures can be reused as free memory later.
+ * loader's structures can be reused as free memory later; the first boot
+ * module (an initrd) is only located here, and reserved by the boot code.
  */
 #include <kern/errno.h>
 #include <kern/memmap.h>
@@ -48,6 +49,21 @@ static void keep_cmdline(struct bootinfo *bi, bootinfo_map_fn map, uint64_t pa,
 	bi->cmdline[n] = 0;
 }
 
+/* Keep the first module, [start, end), if the loader's entry is sane: not
+ * empty, not wrapping and readable (below 4 GiB) as a whole. */
+static void keep_module(struct bootinfo *bi, bootinfo_map_fn map, uint32_t count,
+			uint64_t start, uint64_t end)
+{
+	bi->nr_mods = count;
+	if (end <= start || !map(start, end - start)) {
+		pr_warn("boot: boot module %#llx..%#llx is empty, wraps or is not readable; "
+			"not used\n", (unsigned long long)start, (unsigned long long)end);
+		return;
+	}
+	bi->mod_start = start;
+	bi->mod_end = end;
+}
+
 static void add_range(struct memmap *mm, uint64_t base, uint64_t len, uint32_t type)
 {
 	if (!len)
@@ -84,6 +100,17 @@ static int parse_mb1(struct bootinfo *bi, bootinfo_map_fn map, uint32_t info,
 			size_t skip = w + strspn(s + w, " ");
 			memmove(s, s + skip, strlen(s + skip) + 1);
 		}
+	}
+	if ((flags & (1u << 3)) && rd32(mbi + 20)) {
+		/* §3.3 "mods": mods_count +20, mods_addr +24; entries of 16
+		 * bytes {mod_start, mod_end, string, reserved}. */
+		const uint8_t *m = map(rd32(mbi + 24), 16);
+
+		if (m)
+			keep_module(bi, map, rd32(mbi + 20), rd32(m), rd32(m + 4));
+		else
+			pr_warn("boot: multiboot1 module list at %#x is not readable\n",
+				rd32(mbi + 24));
 	}
 	if (flags & (1u << 6)) {
 		/* §3.3 "mmap": entries of size+4 bytes, `size` not counting
@@ -160,6 +187,11 @@ static int parse_mb2(struct bootinfo *bi, bootinfo_map_fn map, uint32_t info,
 					add_range(mm, rd64(t + e), rd64(t + e + 8),
 						  rd32(t + e + 16));
 			}
+		} else if (type == 3 && size >= 16) {   /* §3.6.6 module */
+			if (!bi->nr_mods)
+				keep_module(bi, map, 1, rd32(t + 8), rd32(t + 12));
+			else
+				bi->nr_mods++;
 		} else if ((type == 14 || type == 15) && size > 8) {
 			/* §3.6.12/13: a copy of the RSDP (v1 or v2); prefer v2. */
 			if (type == 15 || !bi->rsdp_len) {
@@ -198,6 +230,17 @@ static int parse_pvh(struct bootinfo *bi, bootinfo_map_fn map, uint32_t info,
 	uint32_t version = rd32(si + 4);
 	keep_cmdline(bi, map, rd64(si + 24), (size_t)-1);
 	bi->rsdp_pa = rd64(si + 32);
+	if (rd32(si + 12)) {
+		/* struct hvm_modlist_entry: paddr +0, size +8, cmdline_paddr
+		 * +16, reserved +24. */
+		const uint8_t *m = map(rd64(si + 16), 32);
+
+		if (m && rd64(m) + rd64(m + 8) >= rd64(m))
+			keep_module(bi, map, rd32(si + 12), rd64(m), rd64(m) + rd64(m + 8));
+		else
+			pr_warn("boot: PVH module list at %#llx is unusable\n",
+				(unsigned long long)rd64(si + 16));
+	}
 	if (version < 1) {
 		pr_err("boot: PVH start_info version 0 has no memory map\n");
 		return -ENOENT;

@@ -25,6 +25,12 @@ struct bootinfo {
 	uint64_t rsdp_pa;               /* PVH: the RSDP's address, 0 if none */
 	uint8_t rsdp[36];               /* Multiboot2: a copy of the RSDP */
 	size_t rsdp_len;                /* bytes valid in rsdp[], 0 if none */
+	/* The first boot module (QEMU -initrd, GRUB module/module2, PVH
+	 * modlist), physical [mod_start, mod_end); both 0 when none or when
+	 * the loader's entry was unusable. Only checked to be readable
+	 * below 4 GiB here: the boot code checks it against RAM. */
+	uint64_t mod_start, mod_end;
+	uint32_t nr_mods;               /* as the loader counted them */
 };
 
 /* Parse what the loader handed over (magic from %eax, info from %ebx) into

@@ -119,7 +119,7 @@ static void unmap_page(uint64_t va)
 	invlpg(va);
 }
 
-void mmu_init(const struct memmap *m)
+void mmu_init(const struct memmap *m, uint64_t keep_base, uint64_t keep_size)
 {
 	if (rdmsr(MSR_EFER) & EFER_NXE)
 		nx_bit = PTE_NX;
@@ -134,6 +134,8 @@ void mmu_init(const struct memmap *m)
 			if (map_range(r->base, r->size, PTE_P | PTE_W | nx_bit))
 				panic("mmu: out of memory mapping RAM");
 	}
+	if (keep_size && map_range(keep_base, keep_size, PTE_P | PTE_W | nx_bit))
+		panic("mmu: out of memory mapping the boot module");
 	/* The kernel image: text RX, rodata R, data and bss RW. */
 	uint64_t text = (uintptr_t)__image_start, rodata = (uintptr_t)__text_end;
 	uint64_t data = (uintptr_t)__rodata_end, end = ALIGN_UP((uintptr_t)__image_end, SZ_4K);

@@ -9,7 +9,9 @@ struct memmap;
 
 void trap_init(void);
 /* Build the kernel's page tables from the normalized map and switch to them. */
-void mmu_init(const struct memmap *m);
+/* Also maps [keep_base, keep_base + keep_size) like RAM (0 size: nothing):
+ * RAM the map marks reserved because it is in use, as a boot module. */
+void mmu_init(const struct memmap *m, uint64_t keep_base, uint64_t keep_size);
 /* Has mmu_init built the kernel's tables (so vm_map_mmio works)? */
 bool x86_mmu_ready(void);
 void uart_early_init(void);
