@@ -7,20 +7,7 @@
 #include <kern/errno.h>
 #include <stdarg.h>
 #include "unit.h"
-
-static int nwarn;
-static char lastwarn[256];
-
-static void warn_cb(void *ctx, const char *fmt, ...)
-{
-	va_list ap;
-
-	(void)ctx;
-	nwarn++;
-	va_start(ap, fmt);
-	vsnprintf(lastwarn, sizeof(lastwarn), fmt, ap);
-	va_end(ap);
-}
+#include "stubs.h"
 
 /* QEMU's microvm names its virtio-mmio transports LNRO0005. */
 static int scan(const void *aml, size_t len, struct platdev *d, int max,
@@ -83,9 +70,9 @@ UNIT(acpi_microvm)
 	put(&a, "junk before", 11);
 	put_device(&a, 0xfeb02e00, 0x200, 47, 0x01);        /* level, high */
 	put_device(&a, 0xfeb02c00, 0x200, 46, 0x07);        /* edge, low */
-	nwarn = 0;
-	CHECK_EQ(scan(a.b, a.n, d, 4, warn_cb, NULL), 2);
-	CHECK_EQ(nwarn, 0);
+	unit_warns = 0;
+	CHECK_EQ(scan(a.b, a.n, d, 4, unit_warn, NULL), 2);
+	CHECK_EQ(unit_warns, 0);
 	CHECK_EQ(d[0].base, 0xfeb02e00);
 	CHECK_EQ(d[0].size, 0x200);
 	CHECK_EQ(d[0].irq, 47);
@@ -93,8 +80,8 @@ UNIT(acpi_microvm)
 	CHECK_STR(d[0].source, "acpi");
 	CHECK_EQ(d[1].irq, 46);
 	CHECK(!d[1].level && d[1].active_low);
-	CHECK_EQ(scan(NULL, 0, d, 4, warn_cb, NULL), 0);
-	CHECK_EQ(scan(a.b, 0, d, 4, warn_cb, NULL), 0);
+	CHECK_EQ(scan(NULL, 0, d, 4, unit_warn, NULL), 0);
+	CHECK_EQ(scan(a.b, 0, d, 4, unit_warn, NULL), 0);
 }
 
 UNIT(acpi_truncated_everywhere)
@@ -138,29 +125,29 @@ UNIT(acpi_hostile)
 	a.n = 0;
 	put(&a, (uint8_t[]){ 0x08, '_', 'H', 'I', 'D', 0x0d, 'L', 'N', 'R', 'O', '0', '0', '0',
 			    '5', 0 }, 15);
-	nwarn = 0;
-	CHECK_EQ(scan(a.b, a.n, d, 4, warn_cb, NULL), 0);
-	CHECK_EQ(nwarn, 1);
+	unit_warns = 0;
+	CHECK_EQ(scan(a.b, a.n, d, 4, unit_warn, NULL), 0);
+	CHECK_EQ(unit_warns, 1);
 	a.n = 0;
 	put_device(&a, 0xfeb02e00, 0, 47, 0x01);
-	nwarn = 0;
-	CHECK_EQ(scan(a.b, a.n, d, 4, warn_cb, NULL), 0);
-	CHECK(strstr(lastwarn, "out of range") != NULL);
+	unit_warns = 0;
+	CHECK_EQ(scan(a.b, a.n, d, 4, unit_warn, NULL), 0);
+	CHECK(strstr(unit_warn_last, "out of range") != NULL);
 	a.n = 0;
 	put_device(&a, 0xfeb02e00, 0x200, 47, 0x01);
 	crs = a.n - 2 - 4 - 1;          /* the interrupt count byte */
 	CHECK_EQ(a.b[crs], 1);
 	a.b[crs] = 9;
-	nwarn = 0;
-	CHECK_EQ(scan(a.b, a.n, d, 4, warn_cb, NULL), 0);
-	CHECK(strstr(lastwarn, "malformed") != NULL);
+	unit_warns = 0;
+	CHECK_EQ(scan(a.b, a.n, d, 4, unit_warn, NULL), 0);
+	CHECK(strstr(unit_warn_last, "malformed") != NULL);
 	a.n = 0;
 	put_device(&a, 0xfeb02e00, 0x200, 47, 0x01);
 	crs = a.n - (2 + 9 + 12);       /* the Memory32Fixed tag */
 	CHECK_EQ(a.b[crs], 0x86);
 	a.b[crs] = 0x85;                /* Memory32 (not fixed): not ours */
-	CHECK_EQ(scan(a.b, a.n, d, 4, warn_cb, NULL), 0);
-	CHECK(strstr(lastwarn, "no fixed memory") != NULL);
+	CHECK_EQ(scan(a.b, a.n, d, 4, unit_warn, NULL), 0);
+	CHECK(strstr(unit_warn_last, "no fixed memory") != NULL);
 	/* The same device twice: kept once. */
 	a.n = 0;
 	put_device(&a, 0xfeb02e00, 0x200, 47, 0x01);
@@ -206,11 +193,11 @@ UNIT(acpi_other_hids)
 	put_device(&a, 0xfeb02e00, 0x200, 47, 0x01);
 	put_device(&a, 0xfeb02c00, 0x200, 46, 0x01);
 	put_device(&a, 0xfeb02a00, 0x200, 45, 0x01);
-	nwarn = 0;
-	CHECK_EQ(scan(a.b, a.n, d, 2, warn_cb, NULL), 2);
-	CHECK_EQ(nwarn, 1);
+	unit_warns = 0;
+	CHECK_EQ(scan(a.b, a.n, d, 2, unit_warn, NULL), 2);
+	CHECK_EQ(unit_warns, 1);
 	CHECK_EQ(d[1].base, 0xfeb02c00);
-	CHECK(strstr(lastwarn, "more than 2") != NULL);
+	CHECK(strstr(unit_warn_last, "more than 2") != NULL);
 }
 
 UNIT_MAIN()

@@ -7,38 +7,13 @@
  * gives back exactly the pages it took. The arena sits low in the address
  * space (as guest RAM does), so its 4 KiB frame numbers fit 32 bits. */
 #include "unit.h"
+#include "stubs.h"
 #include <stdarg.h>
 #include <sys/mman.h>
 #include <drivers/virtio_balloon.h>
 #include <kern/errno.h>
 #include <kern/printk.h>
 #include <kern/panic.h>
-
-static int printk_errors;
-
-void printk(int level, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (level <= LOG_ERR)
-		printk_errors++;
-	va_start(ap, fmt);
-	printf("# ");
-	vprintf(fmt, ap);
-	va_end(ap);
-}
-
-void panic(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	printf("# panic: ");
-	vprintf(fmt, ap);
-	printf("\n");
-	va_end(ap);
-	abort();
-}
 
 #define MiB (1024ULL * 1024)
 #define ARENA_BASE ((void *)0x40000000UL)
@@ -140,7 +115,7 @@ UNIT(inflate_deflate_round_trip)
 	CHECK_EQ(bp.nchunks, 1);
 	bpages_fini(&bp);
 	CHECK_EQ(free_pages(), base);
-	CHECK_EQ(printk_errors, 0);
+	CHECK_EQ(unit_printk_errors, 0);
 }
 
 /* Deflate-on-OOM frees at once; the device is told later; an inflate
@@ -276,7 +251,7 @@ UNIT(random_ops)
 	CHECK_EQ(bpages_audit(&bp), 0);
 	bpages_fini(&bp);
 	CHECK_EQ(free_pages(), base);
-	CHECK_EQ(printk_errors, 0);
+	CHECK_EQ(unit_printk_errors, 0);
 }
 
 UNIT_MAIN()

@@ -7,20 +7,7 @@
 #include <kern/errno.h>
 #include <stdarg.h>
 #include "unit.h"
-
-static int nwarn;
-static char lastwarn[256];
-
-static void warn_cb(void *ctx, const char *fmt, ...)
-{
-	va_list ap;
-
-	(void)ctx;
-	nwarn++;
-	va_start(ap, fmt);
-	vsnprintf(lastwarn, sizeof(lastwarn), fmt, ap);
-	va_end(ap);
-}
+#include "stubs.h"
 
 static int parse(const char *s, struct virtio_mmio_desc *d)
 {
@@ -102,34 +89,34 @@ UNIT(cmdline_scan)
 {
 	struct virtio_mmio_desc d[8];
 
-	nwarn = 0;
+	unit_warns = 0;
 	/* QEMU's two entries after the user's own words. */
 	CHECK_EQ(virtio_mmio_cmdline_scan("test=virtio* loglevel=6 "
 					  "virtio_mmio.device=512@0xfeb00e00:12 "
 					  "virtio_mmio.device=512@0xfeb00c00:11",
-					  d, 8, warn_cb, NULL), 2);
+					  d, 8, unit_warn, NULL), 2);
 	CHECK_EQ(d[0].base, 0xfeb00e00);
 	CHECK_EQ(d[1].base, 0xfeb00c00);
 	CHECK_EQ(d[1].irq, 11);
-	CHECK_EQ(nwarn, 0);
+	CHECK_EQ(unit_warns, 0);
 	/* Quotes are dropped as the kernel's parser drops them; a quoted
 	 * blank is inside the word, which then does not parse. */
 	CHECK_EQ(virtio_mmio_cmdline_scan("\"virtio_mmio.device=512@0x1000:5\" "
 					  "virtio_mmio.device=\"1K\"@0x2000:6 "
 					  "virtio_mmio.device=\"512 @0x3000:7\"",
-					  d, 8, warn_cb, NULL), 2);
+					  d, 8, unit_warn, NULL), 2);
 	CHECK_EQ(d[1].size, 1024);
-	CHECK_EQ(nwarn, 1);
+	CHECK_EQ(unit_warns, 1);
 	/* Tabs and newlines separate words; other keys are ignored, also
 	 * ones that merely start alike. */
-	nwarn = 0;
+	unit_warns = 0;
 	CHECK_EQ(virtio_mmio_cmdline_scan("\tvirtio_mmio.device=512@0x1000:5\n"
 					  "virtio_mmio.devices=512@0x2000:5 "
 					  "xvirtio_mmio.device=512@0x3000:5 virtio_mmio.device",
-					  d, 8, warn_cb, NULL), 1);
-	CHECK_EQ(nwarn, 0);
-	CHECK_EQ(virtio_mmio_cmdline_scan(NULL, d, 8, warn_cb, NULL), 0);
-	CHECK_EQ(virtio_mmio_cmdline_scan("", d, 8, warn_cb, NULL), 0);
+					  d, 8, unit_warn, NULL), 1);
+	CHECK_EQ(unit_warns, 0);
+	CHECK_EQ(virtio_mmio_cmdline_scan(NULL, d, 8, unit_warn, NULL), 0);
+	CHECK_EQ(virtio_mmio_cmdline_scan("", d, 8, unit_warn, NULL), 0);
 }
 
 UNIT(cmdline_scan_hostile)
@@ -138,48 +125,48 @@ UNIT(cmdline_scan_hostile)
 	char big[2048];
 
 	/* Malformed values warn and are skipped; the good ones stay. */
-	nwarn = 0;
+	unit_warns = 0;
 	CHECK_EQ(virtio_mmio_cmdline_scan("virtio_mmio.device= virtio_mmio.device=garbage "
 					  "virtio_mmio.device=512@0x1000:5 "
 					  "virtio_mmio.device=512@0x1002:5 "
 					  "virtio_mmio.device=1@0x4000:5",
-					  d, 4, warn_cb, NULL), 1);
-	CHECK_EQ(nwarn, 4);
-	CHECK(strstr(lastwarn, "out of range") != NULL);
+					  d, 4, unit_warn, NULL), 1);
+	CHECK_EQ(unit_warns, 4);
+	CHECK(strstr(unit_warn_last, "out of range") != NULL);
 	/* Overlapping windows: the first one wins. */
-	nwarn = 0;
+	unit_warns = 0;
 	CHECK_EQ(virtio_mmio_cmdline_scan("virtio_mmio.device=1K@0x1000:5 "
 					  "virtio_mmio.device=512@0x1200:6 "
 					  "virtio_mmio.device=512@0x1000:5 "
 					  "virtio_mmio.device=512@0x1400:7",
-					  d, 4, warn_cb, NULL), 2);
+					  d, 4, unit_warn, NULL), 2);
 	CHECK_EQ(d[0].size, 1024);
 	CHECK_EQ(d[1].base, 0x1400);
-	CHECK_EQ(nwarn, 2);
-	CHECK(strstr(lastwarn, "overlaps") != NULL);
+	CHECK_EQ(unit_warns, 2);
+	CHECK(strstr(unit_warn_last, "overlaps") != NULL);
 	/* More than fit. */
-	nwarn = 0;
+	unit_warns = 0;
 	CHECK_EQ(virtio_mmio_cmdline_scan("virtio_mmio.device=512@0x1000:1 "
 					  "virtio_mmio.device=512@0x2000:2 "
-					  "virtio_mmio.device=512@0x3000:3", d, 2, warn_cb, NULL), 2);
-	CHECK_EQ(nwarn, 1);
+					  "virtio_mmio.device=512@0x3000:3", d, 2, unit_warn, NULL), 2);
+	CHECK_EQ(unit_warns, 1);
 	/* A very long value, an unterminated quote, control bytes. */
 	strcpy(big, "virtio_mmio.device=");
 	memset(big + strlen(big), '9', 1500);
 	big[19 + 1500] = '\0';
 	strcat(big, "@0x1000:5 virtio_mmio.device=512@0x5000:9");
-	nwarn = 0;
-	CHECK_EQ(virtio_mmio_cmdline_scan(big, d, 4, warn_cb, NULL), 1);
+	unit_warns = 0;
+	CHECK_EQ(virtio_mmio_cmdline_scan(big, d, 4, unit_warn, NULL), 1);
 	CHECK_EQ(d[0].base, 0x5000);
-	CHECK_EQ(nwarn, 1);
-	CHECK(strlen(lastwarn) < 200);
-	nwarn = 0;
+	CHECK_EQ(unit_warns, 1);
+	CHECK(strlen(unit_warn_last) < 200);
+	unit_warns = 0;
 	CHECK_EQ(virtio_mmio_cmdline_scan("virtio_mmio.device=\"512@0x1000:5 x=y", d, 4,
-					  warn_cb, NULL), 0);
-	CHECK_EQ(nwarn, 1);
+					  unit_warn, NULL), 0);
+	CHECK_EQ(unit_warns, 1);
 	CHECK_EQ(virtio_mmio_cmdline_scan("virtio_mmio.device=512@0x1000:5\x01", d, 4,
-					  warn_cb, NULL), 0);
-	CHECK(strchr(lastwarn, '\x01') == NULL);
+					  unit_warn, NULL), 0);
+	CHECK(strchr(unit_warn_last, '\x01') == NULL);
 	/* A NULL sink is quiet. */
 	CHECK_EQ(virtio_mmio_cmdline_scan("virtio_mmio.device=x", d, 4, NULL, NULL), 0);
 }
