@@ -158,10 +158,11 @@ run: deps kernel $(RUN_DEPS)
 # vhost-hostile: a vhost-user virtio-blk back end that misbehaves on command
 # (tools/vhost-hostile/, libc only), for tests/cases/vhost_hostile.cases.
 VHH_SRCS := $(wildcard tools/vhost-hostile/*.c)
-build/tools/vhost-hostile: $(VHH_SRCS) tools/vhost-hostile/vhh.h
+build/tools/vhost-hostile: $(VHH_SRCS) tools/vhost-hostile/vhh.h include/drivers/virtio_blk.h \
+		include/drivers/virtio_ring.h
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
-	@$(HOSTCC) -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -o $@.tmp $(VHH_SRCS) && mv $@.tmp $@
+	@$(HOSTCC) -std=gnu11 -D_GNU_SOURCE -Iinclude -O2 -g -Wall -Wextra -Werror -o $@.tmp $(VHH_SRCS) && mv $@.tmp $@
 tools: build/tools/vhost-hostile
 
 # --- tests ------------------------------------------------------------------

@@ -40,6 +40,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "app_conns.h"
 #include "http_parse.h"
 #include "httpd.h"
 
@@ -60,9 +61,7 @@ static struct httpd_cfg cfg;
 static struct httpd_stats st;
 static struct httpd_docroot docroot;
 
-/* The glue (end of the file): threads, the clock, settings, files. */
-static void *spawn(const char *name, void (*fn)(void *), void *arg);
-static void join(void *thread);
+/* The glue (end of the file): the clock, settings, files. */
 static unsigned long long now_ms(void);
 static void load_settings(void);
 static int files_mount(void);
@@ -78,12 +77,10 @@ struct conn {
 	size_t in_len;
 	char *out;                  /* HTTPD_OUTBUF bytes */
 	unsigned long served;       /* requests on this connection */
-	volatile int done;          /* its thread is at its end */
-	struct conn *next;
-	void *thread;
+	struct app_conn link;       /* in conns, its thread */
 };
 
-static struct conn *conns;      /* until their threads are joined */
+static struct app_conns conns;  /* until their threads are joined */
 
 static void count_code(int code)
 {
@@ -355,6 +352,8 @@ static int serve(struct conn *c, const struct http_request *req)
 		bool json = path[8] == '.';
 
 		sb_init(&page, HTTPD_PAGE_MAX);
+		st.active = conns.active;           /* kept by app_conns */
+		st.peak_active = conns.peak;
 		httpd_status(&page, json, &cfg, &st, &docroot);
 		rc = send_page(c, req, &page, json ? "application/json" : "text/html; charset=utf-8");
 		sb_free(&page);
@@ -503,8 +502,7 @@ static void conn_main(void *arg)
 	free(c->in);
 	free(c->out);
 	c->in = c->out = NULL;
-	st.active--;
-	c->done = 1;    /* the thread ends here: a join will not wait */
+	app_conns_done(&conns, &c->link);   /* the thread ends here */
 }
 
 /* --- The door ---------------------------------------------------------------------------
@@ -557,38 +555,20 @@ static void refuse(int fd, char *scratch, size_t size)
 	door[i].until = now_ms() + HTTPD_LINGER_MS;
 }
 
-/* Join the threads of finished connections. */
-static void reap(void)
-{
-	struct conn **pp = &conns;
-
-	while (*pp) {
-		struct conn *c = *pp;
-
-		if (!c->done) {
-			pp = &c->next;
-			continue;
-		}
-		*pp = c->next;
-		join(c->thread);
-		free(c);
-	}
-}
-
 static void start_conn(int fd, char *scratch, size_t size)
 {
 	struct conn *c;
 	int one = 1;
 
 	st.accepted++;
-	if (st.active >= cfg.max_conns || !(c = calloc(1, sizeof(*c)))) {
+	if (app_conns_full(&conns, cfg.max_conns) || !(c = calloc(1, sizeof(*c)))) {
 		refuse(fd, scratch, size);
 		return;
 	}
 	c->fd = fd;
 	c->in = malloc(cfg.hdr_max);
 	c->out = malloc(HTTPD_OUTBUF);
-	if (!c->in || !c->out || !(c->thread = spawn("httpd-conn", conn_main, c))) {
+	if (!c->in || !c->out || app_conns_start(&conns, &c->link, c, "httpd-conn", conn_main)) {
 		free(c->in);
 		free(c->out);
 		free(c);
@@ -596,11 +576,6 @@ static void start_conn(int fd, char *scratch, size_t size)
 		return;
 	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	st.active++;
-	if (st.active > st.peak_active)
-		st.peak_active = st.active;
-	c->next = conns;
-	conns = c;
 }
 
 static int httpd_main(int argc, char **argv)
@@ -646,7 +621,7 @@ static int httpd_main(int argc, char **argv)
 		for (int i = 0; i < HTTPD_DOOR_MAX; i++)
 			if (door[i].fd >= 0)
 				door_drain(i, scratch, sizeof(scratch));
-		reap();
+		app_conns_reap(&conns, free);
 	}
 	return 0;
 }
@@ -680,22 +655,11 @@ static void list_end(struct sb *out)
 	sb_puts(out, "</ul>\n</body></html>\n");
 }
 
-/* --- Kernel glue: threads, the clock, settings, files ------------------------------------- */
+/* --- Kernel glue: the clock, settings, files ------------------------------------- */
 #include <drivers/pvbus.h>
 #include <fs/tarfs.h>
 #include <kern/app.h>
-#include <kern/sched.h>
 #include <kern/time.h>
-
-static void *spawn(const char *name, void (*fn)(void *), void *arg)
-{
-	return thread_create(name, fn, arg);
-}
-
-static void join(void *thread)
-{
-	thread_join(thread);
-}
 
 static unsigned long long now_ms(void)
 {

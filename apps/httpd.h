@@ -44,7 +44,8 @@ struct httpd_cfg {
 	unsigned status;            /* 1: serve /_status and /_status.json */
 };
 
-/* The server's counters (only ever grow, but active). */
+/* The server's counters (only ever grow, but active; active and peak_active
+ * are the connection set's, apps/app_conns.h, copied in when reported). */
 #define HTTPD_NCODES 18
 struct httpd_stats {
 	unsigned long accepted, active, peak_active, refused;   /* refused: 503 at the door */

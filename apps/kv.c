@@ -39,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "app_conns.h"
 #include "kv_db.h"
 #include "kv_disk.h"
 #include "kv_resp.h"
@@ -58,16 +59,13 @@ static struct {
 static struct kvdb db;
 static struct resp_limits lim;
 static volatile int ready;      /* serving: the replay is over */
-static unsigned nclients;
 static struct {
 	unsigned long long conns, refused, cmds, errors, hits, misses, writes;
 } st;
 
 struct conn {
 	int fd;
-	volatile int done;
-	struct conn *next;
-	void *thread;
+	struct app_conn link;   /* in conns, its thread */
 	unsigned long long id;
 	uint8_t *in;
 	size_t inlen, incap;
@@ -79,11 +77,9 @@ struct conn {
 	struct resp_req req;
 };
 
-static struct conn *conns;
+static struct app_conns conns;  /* until their threads are joined */
 
 /* The glue (end of the file). */
-static void *spawn(const char *name, void (*fn)(void *), void *arg);
-static void join(void *thread);
 static size_t heap_in_use(void);
 static unsigned long long uptime_s(void);
 static uint64_t random_seed(void);
@@ -439,7 +435,7 @@ static void cmd_info(struct conn *c)
 		    conf.port, uptime_s());
 	if (SEC("clients"))
 		ADD("# Clients\r\nconnected_clients:%u\r\nmaxclients:%lu\r\n\r\n",
-		    nclients, conf.maxclients);
+		    conns.active, conf.maxclients);
 	if (SEC("memory"))
 		ADD("# Memory\r\nused_memory:%zu\r\nkv_data_bytes:%zu\r\n\r\n",
 		    heap_in_use(), db.bytes);
@@ -681,25 +677,7 @@ static void conn_main(void *arg)
 	free(c->in);
 	free(c->out);
 	close(c->fd);
-	nclients--;
-	c->done = 1;
-}
-
-static void reap(void)
-{
-	struct conn **pp = &conns;
-
-	while (*pp) {
-		struct conn *c = *pp;
-
-		if (!c->done) {
-			pp = &c->next;
-			continue;
-		}
-		*pp = c->next;
-		join(c->thread);
-		free(c);
-	}
+	app_conns_done(&conns, &c->link);   /* the thread ends here */
 }
 
 static void start_conn(int fd)
@@ -708,7 +686,7 @@ static void start_conn(int fd)
 	struct conn *c;
 	int one = 1;
 
-	if (nclients >= conf.maxclients || !(c = calloc(1, sizeof(*c)))) {
+	if (app_conns_full(&conns, conf.maxclients) || !(c = calloc(1, sizeof(*c)))) {
 		st.refused++;
 		write(fd, full, sizeof(full) - 1);
 		close(fd);
@@ -717,17 +695,11 @@ static void start_conn(int fd)
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	c->fd = fd;
 	c->id = ++st.conns;
-	nclients++;
-	c->thread = spawn("kv-conn", conn_main, c);
-	if (!c->thread) {
-		nclients--;
+	if (app_conns_start(&conns, &c->link, c, "kv-conn", conn_main)) {
 		st.refused++;
 		close(fd);
 		free(c);
-		return;
 	}
-	c->next = conns;
-	conns = c;
 }
 
 /* --- Start-up --------------------------------------------------------------------- */
@@ -840,7 +812,7 @@ static int kv_main(int argc, char **argv)
 			if (cfd >= 0)
 				start_conn(cfd);
 		}
-		reap();
+		app_conns_reap(&conns, free);
 	}
 }
 
@@ -852,16 +824,6 @@ static int kv_main(int argc, char **argv)
 #include <kern/sched.h>
 #include <kern/shell.h>
 #include <kern/time.h>
-
-static void *spawn(const char *name, void (*fn)(void *), void *arg)
-{
-	return thread_create(name, fn, arg);
-}
-
-static void join(void *thread)
-{
-	thread_join(thread);
-}
 
 static size_t heap_in_use(void)
 {
@@ -931,7 +893,7 @@ static int cmd_kv(int argc, char **argv)
 	}
 	kvdisk_stats(&ds);
 	printf("kv: port %lu, %zu keys, %zu bytes of data, %u clients, %llu commands, "
-	       "%llu error replies\n", conf.port, db.n, db.bytes, nclients, st.cmds, st.errors);
+	       "%llu error replies\n", conf.port, db.n, db.bytes, conns.active, st.cmds, st.errors);
 	if (kvdisk_active())
 		printf("kv: disk %s: log generation %llu, %llu of %llu bytes (compact at %llu), "
 		       "%llu records replayed, %llu appended, %llu commits, %llu compactions%s\n",

@@ -232,16 +232,22 @@ static void next_piece(struct blkdev *bd, struct blk_req *r)
 	bd->ops->submit(bd, r);
 }
 
-void blkdev_plug(struct blkdev *bd)
+/* Plugging means something only to an asynchronous driver with a plug
+ * op; to every other device (or none) it is a no-op. */
+static void plug_set(struct blkdev *bd, bool on)
 {
 	if (bd && bd->ops && bd->ops->submit && bd->ops->plug)
-		bd->ops->plug(bd, true);
+		bd->ops->plug(bd, on);
+}
+
+void blkdev_plug(struct blkdev *bd)
+{
+	plug_set(bd, true);
 }
 
 void blkdev_unplug(struct blkdev *bd)
 {
-	if (bd && bd->ops && bd->ops->submit && bd->ops->plug)
-		bd->ops->plug(bd, false);
+	plug_set(bd, false);
 }
 
 int blkdev_submit(struct blkdev *bd, struct blk_req *r)

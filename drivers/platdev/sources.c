@@ -12,7 +12,7 @@
 #include <kern/printk.h>
 #include <stdarg.h>
 
-static void warn_cb(void *ctx, const char *fmt, ...)
+void platdev_warn(void *ctx, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -27,7 +27,7 @@ static struct virtio_mmio_desc found[VIRTIO_MMIO_MAX_DEVS];
 static int platdev_sources_init(void)
 {
 	int n = virtio_mmio_cmdline_scan(cmdline_raw(), found, VIRTIO_MMIO_MAX_DEVS,
-					 warn_cb, NULL);
+					 platdev_warn, NULL);
 	for (int i = 0; i < n; i++) {
 		const struct virtio_mmio_desc *d = &found[i];
 		struct platdev pd = {

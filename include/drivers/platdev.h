@@ -2,8 +2,9 @@
 /* One registry for platform devices: register blocks at fixed physical
  * addresses that firmware describes rather than a bus enumerates. Every
  * source of such devices -- device-tree nodes (drivers/dtbus), ACPI
- * namespace devices (drivers/platdev/acpi.c, x86) and command-line
- * options (virtio_mmio.device=) -- turns what it found into the same
+ * namespace devices (kern/arch/x86_64/platdev_arch.c, through the AML scan
+ * <drivers/acpi_hid.h>) and command-line options (virtio_mmio.device=,
+ * drivers/platdev/sources.c) -- turns what it found into the same
  * struct platdev and calls platdev_add, which hands it to the driver
  * that registered for its compatible string or ACPI hardware ID
  * (PLAT_DRIVER). So a bus knows no drivers, and a driver knows no bus.
@@ -54,6 +55,10 @@ int platdev_add(const struct platdev *pd);
  * command line (kern/arch/<arch>/platdev_arch.c: ACPI on x86, none on
  * aarch64). @return the devices it added. */
 int platdev_arch_scan(void);
+
+/* A warning sink for the sources' parsers (their warn callbacks): prints
+ * fmt at LOG_WARN; ctx is unused (drivers/platdev/sources.c). */
+void platdev_warn(void *ctx, const char *fmt, ...) __printf(2, 3);
 
 /* What the registry saw, per source, for the shell and tests. */
 struct platdev_stats {

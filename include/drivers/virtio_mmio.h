@@ -5,10 +5,11 @@
  * the Linux virtio-mmio binding), the kernel command line
  * (virtio_mmio.device=<size>@<base>:<irq>[:<id>], which QEMU's microvm adds
  * when it has no ACPI) or the ACPI DSDT (LNRO0005 devices, microvm with
- * ACPI). All of them reach the transport through the platform-device
- * registry (<drivers/platdev.h>, ids "virtio,mmio" and "LNRO0005") and end
- * in virtio_mmio_add(), which checks the block and
- * hands the device to the virtio core under the same transport ops table
+ * ACPI, found by the registry's AML scan <drivers/acpi_hid.h>). All of them
+ * reach the transport through the platform-device registry
+ * (<drivers/platdev.h>, ids "virtio,mmio" and "LNRO0005") and end in
+ * virtio_mmio_add(), which checks the block and hands the device to the
+ * virtio core under the same transport ops table
  * as PCI; device drivers never learn which transport carries them.
  *
  * Both register layouts are driven: version 2 (§4.2.2, "modern") and
@@ -142,20 +143,6 @@ int virtio_mmio_parse_device(const char *s, size_t len, struct virtio_mmio_desc 
  * @return the number stored. */
 int virtio_mmio_cmdline_scan(const char *cmdline, struct virtio_mmio_desc *out, int max,
 			     virtio_mmio_warn_fn warn, void *ctx);
-
-/* Find the virtio-mmio devices of an ACPI DSDT (or SSDT) of len bytes: the
- * Device objects whose _HID is the string "LNRO0005" and whose _CRS buffer
- * holds a Memory32Fixed and an Extended Interrupt descriptor (ACPI 6.5
- * §6.4.3.4, §6.4.3.6), as QEMU's microvm describes them. This is a bounded
- * pattern scan of the AML, not an interpreter: devices whose resources are
- * computed by methods are not seen. A malformed or truncated entry is
- * warned about and skipped. @return the number stored. */
-int virtio_mmio_acpi_scan(const void *aml, size_t len, struct virtio_mmio_desc *out,
-			  int max, virtio_mmio_warn_fn warn, void *ctx);
-/* The same for any string _HID of up to 8 characters (the platform-device
- * registry's ACPI source scans each HID a driver registered for). */
-int acpi_hid_scan(const void *aml, size_t len, const char *hid,
-		  struct virtio_mmio_desc *out, int max, virtio_mmio_warn_fn warn, void *ctx);
 
 /* Check what a register block says about itself (§4.2.2): magic, version
  * 1 or 2, a device id that fits 16 bits. @return 0 for a device; -ENOENT

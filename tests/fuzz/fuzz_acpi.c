@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: MIT
 /* Fuzz the ACPI table parsers (kern/arch/x86_64/acpi_tables.c,
- * drivers/pci/mcfg.c, the AML scans). The first byte picks the mode:
+ * drivers/pci/mcfg.c, the AML scans: \_S5 and by _HID,
+ * drivers/platdev/acpi_hid.c). The first byte picks the mode:
  *   even  the rest is "physical memory" at MEM_BASE with the RSDP at its
  *         start: acpi_tables_load walks RSDP, XSDT/RSDT, FADT and DSDT
  *         through a map callback that refuses anything outside the input,
  *         then every table it kept goes to its parser (MADT, FADT, HPET,
- *         MCFG, the \_S5 and virtio-mmio AML scans of DSDT and SSDTs)
+ *         MCFG, the \_S5 and by-_HID AML scans of DSDT and SSDTs)
  *   odd   the rest is one table, handed straight to every parser (they
  *         take "validated" tables, but must still stay inside len)
  * The memory is a malloc of exactly the input's size, so ASan sees a read
  * past it. Seeds: QEMU's own tables (tests/fuzz/acpi-seeds.py). */
 #include "fuzz.h"
-#include <drivers/virtio_mmio.h>
+#include <drivers/acpi_hid.h>
 #include <kern/acpi.h>
 #include <kern/errno.h>
 #include "../../drivers/pci/pci_priv.h"
@@ -33,7 +34,7 @@ static void parse_one(const void *t, size_t len)
 	struct acpi_madt_info madt;
 	struct acpi_fadt_info fadt;
 	struct pci_mcfg_entry mcfg[8];
-	struct virtio_mmio_desc vd[8];
+	struct platdev vd[8];
 	uint64_t base;
 	uint8_t a, b;
 	unsigned warns = 0;
@@ -52,11 +53,19 @@ static void parse_one(const void *t, size_t len)
 	if (n > 8)
 		abort();
 	fz_sink += (uint64_t)acpi_aml_find_s5(t, len, &a, &b);
-	n = virtio_mmio_acpi_scan(t, len, vd, 8, fz_warn, &warns);
+	/* The platform registry's scan by HID: microvm's virtio-mmio
+	 * transports and fw_cfg, and IDs too long or empty (nothing found,
+	 * nothing read). */
+	n = acpi_hid_scan(t, len, "LNRO0005", vd, 8, fz_warn, &warns);
 	if (n < 0 || n > 8)
 		abort();
-	/* The platform registry's scan for any HID: microvm's fw_cfg, and
-	 * IDs too long or empty (nothing found, nothing read). */
+	/* What it promises of each device: a window of some bytes that does
+	 * not wrap, an interrupt in range, named by the HID asked for. */
+	for (int i = 0; i < n; i++)
+		if (vd[i].size == 0 || vd[i].base + vd[i].size - 1 < vd[i].base ||
+		    (vd[i].has_irq && vd[i].irq > ACPI_HID_MAX_IRQ) ||
+		    strcmp(vd[i].compatible, "LNRO0005"))
+			abort();
 	n = acpi_hid_scan(t, len, "QEMU0002", vd, 8, fz_warn, &warns);
 	if (n < 0 || n > 8)
 		abort();

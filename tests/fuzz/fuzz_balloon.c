@@ -5,9 +5,10 @@
  * as it likes (taken, or failed: the core resets it), with deflate-on-OOM
  * calls in between. After every step the audit passes, every frame number
  * sent lies in RAM, and no page is lost: free + in the balloon + the
- * balloon's own list pages == what was free at the start. */
+ * balloon's own list pages == what was free at the start. The arena and
+ * the driver's staging loop are the unit test's (tests/unit/balloon_sim.c). */
 #include "fuzz.h"
-#include <sys/mman.h>
+#include "../unit/balloon_sim.h"
 #include <drivers/virtio_balloon.h>
 #include <kern/panic.h>
 
@@ -19,27 +20,13 @@ void panic(const char *fmt, ...)
 
 #define ARENA_SIZE (8u << 20)
 #define FZ_BATCH   128u
-#define ARENA_BASE ((void *)0x50000000UL)
 
-static char *arena;
 static uint32_t pfns[BALLOON_BATCH_PFNS];
-
-static uint64_t free_pages(void)
-{
-	struct pmm_stats s;
-
-	pmm_stats(&s);
-	return s.free_pages;
-}
 
 static void check_pfns(uint32_t n)
 {
-	uint64_t lo = (uint64_t)(uintptr_t)arena >> VIRTIO_BALLOON_PFN_SHIFT;
-	uint64_t hi = lo + (ARENA_SIZE >> VIRTIO_BALLOON_PFN_SHIFT);
-
-	for (uint32_t i = 0; i < n; i++)
-		if (pfns[i] < lo || pfns[i] >= hi)
-			abort();
+	if (!bsim_pfns_in_arena(pfns, n))
+		abort();
 }
 
 /* The driver's inflate: up to want pages, blocks of at most max_order,
@@ -47,28 +34,12 @@ static void check_pfns(uint32_t n)
 static void inflate(struct balloon_pages *bp, uint64_t want, unsigned max_order,
 		    uint64_t floor, bool fail)
 {
-	uint64_t got = 0, room = balloon_inflate_room(want, free_pages(), floor);
-	unsigned k = max_order % (BALLOON_MAX_ORDER + 1);
+	uint64_t room = balloon_inflate_room(want, bsim_free_pages(), floor);
 
 	/* Smaller batches than the driver's 4096 pages keep an execution
 	 * well under a millisecond; the arithmetic is the same. */
 	room = room < FZ_BATCH ? room : FZ_BATCH;
-	while (got < room) {
-		while (k && (1ull << k) > room - got)
-			k--;
-		void *b = page_alloc(k);
-		if (!b) {
-			if (!k)
-				break;
-			k--;
-			continue;
-		}
-		if (bpages_stage(bp, b, k)) {
-			page_free(b, k);
-			break;
-		}
-		got += 1ull << k;
-	}
+	uint64_t got = bsim_stage(bp, room, max_order % (BALLOON_MAX_ORDER + 1));
 	if (!got)
 		return;
 	if (bpages_reserve(bp, bp->nstage)) {
@@ -106,15 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fz f = { data, size };
 	struct balloon_pages bp;
 
-	if (!arena) {
-		arena = mmap(ARENA_BASE, ARENA_SIZE, PROT_READ | PROT_WRITE,
-			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-		if (arena != ARENA_BASE)
-			abort();
-	}
-	pmm_reset();
-	if (pmm_add_range((uint64_t)(uintptr_t)arena, ARENA_SIZE))
-		abort();
+	bsim_setup(ARENA_SIZE);
 	struct pmm_stats ps;
 	pmm_stats(&ps);
 	uint64_t base = ps.free_pages;
@@ -168,7 +131,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			bpages_release_all(&bp);
 			break;
 		}
-		if (free_pages() + bpages_kernel_pages(&bp) + bp.nchunks != base)
+		if (bsim_free_pages() + bpages_kernel_pages(&bp) + bp.nchunks != base)
 			abort();
 		if (bpages_device_pages(&bp) < bp.held_pages)
 			abort();
@@ -176,7 +139,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (bpages_audit(&bp))
 		abort();
 	bpages_fini(&bp);
-	if (free_pages() != base || pmm_check())
+	if (bsim_free_pages() != base || pmm_check())
 		abort();
 	return 0;
 }

@@ -28,7 +28,8 @@ misbehave=$(IFS=,; echo "${words[*]}")
 bin="$ROOT/build/tools/vhost-hostile"
 stale=0
 [ -x "$bin" ] || stale=1
-for s in "$ROOT"/tools/vhost-hostile/*; do
+for s in "$ROOT"/tools/vhost-hostile/* "$ROOT"/include/drivers/virtio_blk.h \
+	 "$ROOT"/include/drivers/virtio_ring.h "$ROOT"/include/kern/compiler.h; do
 	[ "$s" -nt "$bin" ] && stale=1
 done
 if [ $stale = 1 ]; then
@@ -36,7 +37,7 @@ if [ $stale = 1 ]; then
 	# run in parallel, so under a lock and renamed into place.
 	mkdir -p "$ROOT/build/tools"
 	flock "$ROOT/build/tools/.lock" sh -c '${HOSTCC:-gcc} -std=gnu11 -D_GNU_SOURCE -O2 -g \
-		-Wall -Wextra -Werror -o "$1.$$" "$2"/tools/vhost-hostile/*.c && mv -f "$1.$$" "$1"' \
+		-I"$2"/include -Wall -Wextra -Werror -o "$1.$$" "$2"/tools/vhost-hostile/*.c && mv -f "$1.$$" "$1"' \
 		sh "$bin" "$ROOT" >&2 || { echo "vhost_hostile.sh: cannot build $bin" >&2; exit 2; }
 fi
 

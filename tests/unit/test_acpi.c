@@ -5,24 +5,13 @@
  * entries). "Physical memory" is a buffer at a fake base address, so any
  * read outside it is caught by the mapper (and by ASan). */
 #include "unit.h"
+#include "stubs.h"
 #include <kern/acpi.h>
 #include <kern/errno.h>
 #include <kern/printk.h>
 #include <stdarg.h>
 
 /* The parser logs through printk; keep the output, it's useful on failure. */
-int printk_loglevel = 7;
-void printk(int level, const char *fmt, ...)
-{
-	va_list ap;
-
-	(void)level;
-	va_start(ap, fmt);
-	printf("# ");
-	vprintf(fmt, ap);
-	va_end(ap);
-}
-
 #define MEM_BASE 0x100000ull
 #define MEM_SIZE (64 * 1024)
 static uint8_t mem[MEM_SIZE] __attribute__((aligned(16)));

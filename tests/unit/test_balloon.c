@@ -4,95 +4,18 @@
  * page taken is held, leaving or back in the allocator, whatever order
  * inflates, deflates, deflate-on-OOM and a failing device come in; the
  * audit and pmm_check agree after each step, and emptying the balloon
- * gives back exactly the pages it took. The arena sits low in the address
- * space (as guest RAM does), so its 4 KiB frame numbers fit 32 bits. */
+ * gives back exactly the pages it took. The arena and the driver's way of
+ * staging pages are the simulation shared with the fuzzer
+ * (balloon_sim.c). */
 #include "unit.h"
-#include <stdarg.h>
-#include <sys/mman.h>
+#include "stubs.h"
+#include "balloon_sim.h"
 #include <drivers/virtio_balloon.h>
 #include <kern/errno.h>
 #include <kern/printk.h>
 #include <kern/panic.h>
 
-static int printk_errors;
-
-void printk(int level, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (level <= LOG_ERR)
-		printk_errors++;
-	va_start(ap, fmt);
-	printf("# ");
-	vprintf(fmt, ap);
-	va_end(ap);
-}
-
-void panic(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	printf("# panic: ");
-	vprintf(fmt, ap);
-	printf("\n");
-	va_end(ap);
-	abort();
-}
-
 #define MiB (1024ULL * 1024)
-#define ARENA_BASE ((void *)0x40000000UL)
-
-static char *arena;
-static size_t arena_size;
-
-static void setup(size_t size)
-{
-	pmm_reset();
-	if (arena)
-		munmap(arena, arena_size);
-	arena = mmap(ARENA_BASE, size, PROT_READ | PROT_WRITE,
-		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-	if (arena != ARENA_BASE)
-		abort();
-	arena_size = size;
-	if (pmm_add_range((uint64_t)(uintptr_t)arena, size))
-		abort();
-}
-
-static uint64_t free_pages(void)
-{
-	struct pmm_stats s;
-
-	pmm_stats(&s);
-	return s.free_pages;
-}
-
-/* Take up to want pages in blocks of at most max_order into the stage,
- * the way the driver does. @return pages staged. */
-static uint64_t stage(struct balloon_pages *bp, uint64_t want, unsigned max_order)
-{
-	uint64_t got = 0;
-	unsigned k = max_order;
-
-	while (got < want) {
-		while (k && (1ull << k) > want - got)
-			k--;
-		void *b = page_alloc(k);
-		if (!b) {
-			if (!k)
-				break;
-			k--;
-			continue;
-		}
-		if (bpages_stage(bp, b, k)) {
-			page_free(b, k);
-			break;
-		}
-		got += 1ull << k;
-	}
-	return got;
-}
 
 static uint32_t pfns[BALLOON_BATCH_PFNS];
 
@@ -100,25 +23,25 @@ UNIT(inflate_deflate_round_trip)
 {
 	struct balloon_pages bp;
 
-	setup(64 * MiB);
-	uint64_t base = free_pages();
+	bsim_setup(64 * MiB);
+	uint64_t base = bsim_free_pages();
 	CHECK_EQ(bpages_init(&bp), 0);
 	/* 40 MiB in batches of at most one request's frame numbers. */
 	while (bp.held_pages < 10240) {
 		uint64_t want = 10240 - bp.held_pages;
-		uint64_t got = stage(&bp, want < 4096 ? want : 4096, BALLOON_MAX_ORDER);
+		uint64_t got = bsim_stage(&bp, want < 4096 ? want : 4096, BALLOON_MAX_ORDER);
 		CHECK(got > 0);
 		CHECK_EQ(bpages_reserve(&bp, bp.nstage), 0);
 		uint32_t n = bpages_stage_pfns(&bp, pfns, BALLOON_BATCH_PFNS);
 		CHECK_EQ(n, got * BALLOON_SUBPAGES);
-		/* Frame numbers are the blocks' pages, in order. */
-		CHECK(pfns[0] >= (uint64_t)(uintptr_t)arena >> 12);
+		/* Frame numbers are the blocks' pages, all in RAM. */
+		CHECK(bsim_pfns_in_arena(pfns, n));
 		CHECK_EQ(bpages_audit(&bp), 0);
 		CHECK_EQ(bpages_commit(&bp), 0);
 		CHECK_EQ(bpages_audit(&bp), 0);
 	}
 	CHECK_EQ(bp.held_pages, 10240);
-	CHECK_EQ(free_pages() + bpages_kernel_pages(&bp) + bp.nchunks, base);
+	CHECK_EQ(bsim_free_pages() + bpages_kernel_pages(&bp) + bp.nchunks, base);
 	/* Deflate in batches: pop, tell, release. */
 	while (bp.held) {
 		void *b;
@@ -135,12 +58,12 @@ UNIT(inflate_deflate_round_trip)
 	}
 	CHECK_EQ(bpages_device_pages(&bp), 0);
 	CHECK_EQ(bp.nchunks, 1);          /* the spare */
-	CHECK_EQ(free_pages() + 1, base);
+	CHECK_EQ(bsim_free_pages() + 1, base);
 	bpages_release(&bp, 0);
 	CHECK_EQ(bp.nchunks, 1);
 	bpages_fini(&bp);
-	CHECK_EQ(free_pages(), base);
-	CHECK_EQ(printk_errors, 0);
+	CHECK_EQ(bsim_free_pages(), base);
+	CHECK_EQ(unit_printk_errors, 0);
 }
 
 /* Deflate-on-OOM frees at once; the device is told later; an inflate
@@ -150,12 +73,12 @@ UNIT(oom_then_inflate)
 	struct balloon_pages bp;
 	void *b;
 
-	setup(32 * MiB);
-	uint64_t base = free_pages();
+	bsim_setup(32 * MiB);
+	uint64_t base = bsim_free_pages();
 	CHECK_EQ(bpages_init(&bp), 0);
 	CHECK_EQ(bpages_pop_free(&bp), 0);
 	CHECK(bpages_pop(&bp, &b) == -ENOENT);
-	CHECK_EQ(stage(&bp, 2048, 0), 2048);    /* single pages */
+	CHECK_EQ(bsim_stage(&bp, 2048, 0), 2048);    /* single pages */
 	CHECK_EQ(bpages_reserve(&bp, bp.nstage), 0);
 	CHECK_EQ(bpages_commit(&bp), 0);
 	CHECK_EQ(bpages_pop_free(&bp), 1);
@@ -167,7 +90,7 @@ UNIT(oom_then_inflate)
 	CHECK_EQ(bpages_device_pages(&bp), 2048);
 	CHECK_EQ(bpages_audit(&bp), 0);
 	/* An inflate arrives before the device was told. */
-	CHECK_EQ(stage(&bp, 600, BALLOON_MAX_ORDER), 600);
+	CHECK_EQ(bsim_stage(&bp, 600, BALLOON_MAX_ORDER), 600);
 	CHECK_EQ(bpages_reserve(&bp, bp.nstage), 0);
 	CHECK_EQ(bpages_commit(&bp), 0);
 	CHECK_EQ(bpages_audit(&bp), 0);
@@ -184,12 +107,12 @@ UNIT(oom_then_inflate)
 	CHECK_EQ(bp.leaving_freed_pages, 0);
 	CHECK_EQ(bpages_audit(&bp), 0);
 	/* The device fails: everything comes back, the staged too. */
-	CHECK_EQ(stage(&bp, 100, 3), 100);
+	CHECK_EQ(bsim_stage(&bp, 100, 3), 100);
 	bpages_pop_free(&bp);
 	bpages_pop(&bp, &b);
 	bpages_release_all(&bp);
 	CHECK_EQ(bpages_kernel_pages(&bp), 0);
-	CHECK_EQ(free_pages() + bp.nchunks, base);
+	CHECK_EQ(bsim_free_pages() + bp.nchunks, base);
 	CHECK_EQ(bpages_audit(&bp), 0);
 	bpages_fini(&bp);
 }
@@ -200,12 +123,12 @@ UNIT(stage_bounds)
 {
 	struct balloon_pages bp;
 
-	setup(32 * MiB);
+	bsim_setup(32 * MiB);
 	CHECK_EQ(bpages_init(&bp), 0);
-	CHECK_EQ(stage(&bp, BALLOON_BATCH_PFNS + 10, 0), BALLOON_BATCH_PFNS);
+	CHECK_EQ(bsim_stage(&bp, BALLOON_BATCH_PFNS + 10, 0), BALLOON_BATCH_PFNS);
 	CHECK_EQ(bpages_stage_pfns(&bp, pfns, 100), 100);
 	bpages_unstage(&bp);
-	CHECK_EQ(stage(&bp, 1024, 9), 1024);   /* two 2 MiB blocks */
+	CHECK_EQ(bsim_stage(&bp, 1024, 9), 1024);   /* two 2 MiB blocks */
 	CHECK_EQ(bpages_stage_pfns(&bp, pfns, 1000), 512);
 	/* Commit without room reserved: refused, nothing lost. */
 	CHECK_EQ(bpages_commit(&bp), -ENOMEM);
@@ -234,8 +157,8 @@ UNIT(random_ops)
 	struct balloon_pages bp;
 	unsigned seed = 12345;
 
-	setup(48 * MiB);
-	uint64_t base = free_pages();
+	bsim_setup(48 * MiB);
+	uint64_t base = bsim_free_pages();
 	CHECK_EQ(bpages_init(&bp), 0);
 	for (int step = 0; step < 3000; step++) {
 		seed = seed * 1103515245 + 12345;
@@ -245,7 +168,7 @@ UNIT(random_ops)
 
 		switch (op) {
 		case 0: case 1:
-			if (stage(&bp, arg, (seed >> 4) % 10) && !bpages_reserve(&bp, bp.nstage))
+			if (bsim_stage(&bp, arg, (seed >> 4) % 10) && !bpages_reserve(&bp, bp.nstage))
 				CHECK_EQ(bpages_commit(&bp), 0);
 			else
 				bpages_unstage(&bp);
@@ -269,14 +192,14 @@ UNIT(random_ops)
 		}
 		if (step % 100 == 0 || op == 5)
 			CHECK_EQ(bpages_audit(&bp), 0);
-		CHECK_EQ(free_pages() + bpages_kernel_pages(&bp) + bp.nchunks, base);
+		CHECK_EQ(bsim_free_pages() + bpages_kernel_pages(&bp) + bp.nchunks, base);
 	}
 	bpages_release_all(&bp);
-	CHECK_EQ(free_pages() + bp.nchunks, base);
+	CHECK_EQ(bsim_free_pages() + bp.nchunks, base);
 	CHECK_EQ(bpages_audit(&bp), 0);
 	bpages_fini(&bp);
-	CHECK_EQ(free_pages(), base);
-	CHECK_EQ(printk_errors, 0);
+	CHECK_EQ(bsim_free_pages(), base);
+	CHECK_EQ(unit_printk_errors, 0);
 }
 
 UNIT_MAIN()

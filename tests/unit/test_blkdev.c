@@ -6,18 +6,13 @@
  * one with submit whose "device" completes requests when the test says,
  * in the order it says. */
 #include "unit.h"
+#include "stubs.h"
 #include <stdarg.h>
 #include <stdint.h>
 #include <kern/errno.h>
 #include <kern/printk.h>
 #include <kern/sched.h>
 #include <drivers/blkdev.h>
-
-void printk(int level, const char *fmt, ...)
-{
-	(void)level;
-	(void)fmt;
-}
 
 /* ---- an asynchronous RAM disk --------------------------------------------- */
 

@@ -6,23 +6,12 @@
  * memory" is a buffer at a fake base address: the map callback refuses
  * anything outside it, and ASan catches a parser that reads past it. */
 #include "unit.h"
+#include "stubs.h"
 #include <kern/errno.h>
 #include <kern/memmap.h>
 #include <kern/printk.h>
 #include <stdarg.h>
 #include "../../kern/arch/x86_64/bootinfo.h"
-
-int printk_loglevel = 7;
-void printk(int level, const char *fmt, ...)
-{
-	va_list ap;
-
-	(void)level;
-	va_start(ap, fmt);
-	printf("# ");
-	vprintf(fmt, ap);
-	va_end(ap);
-}
 
 #define MEM_BASE 0x10000ull
 #define MEM_SIZE (32 * 1024)

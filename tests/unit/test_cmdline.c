@@ -2,31 +2,18 @@
 /* Host tests for the command-line parser (kern/cmdline_parse.c): the
  * grammar, and every kind of malformed input warning instead of failing. */
 #include "unit.h"
+#include "stubs.h"
 #include <stdarg.h>
 #include "../../kern/cmdline_parse.h"
 #include <kern/errno.h>
-
-static int nwarn;
-static char lastwarn[256];
-
-static void warn(void *ctx, const char *fmt, ...)
-{
-	va_list ap;
-
-	(void)ctx;
-	va_start(ap, fmt);
-	vsnprintf(lastwarn, sizeof(lastwarn), fmt, ap);
-	va_end(ap);
-	nwarn++;
-}
 
 static struct cmdline_table t;
 
 static int parse(const char *s)
 {
-	nwarn = 0;
-	lastwarn[0] = '\0';
-	return cmdline_table_parse(&t, s, warn, NULL);
+	unit_warns = 0;
+	unit_warn_last[0] = '\0';
+	return cmdline_table_parse(&t, s, unit_warn, NULL);
 }
 
 static const char *get(const char *k)
@@ -39,14 +26,14 @@ UNIT(empty)
 	CHECK_EQ(parse(""), 0);
 	CHECK_EQ(parse("   \t\n "), 0);
 	CHECK_EQ(parse(NULL), 0);
-	CHECK_EQ(nwarn, 0);
+	CHECK_EQ(unit_warns, 0);
 	CHECK(get("x") == NULL);
 }
 
 UNIT(simple_words)
 {
 	CHECK_EQ(parse("test=all loglevel=7  quiet\tvirtio.mode=pci"), 4);
-	CHECK_EQ(nwarn, 0);
+	CHECK_EQ(unit_warns, 0);
 	CHECK_STR(get("test"), "all");
 	CHECK_STR(get("loglevel"), "7");
 	CHECK_STR(get("quiet"), "");
@@ -58,7 +45,7 @@ UNIT(simple_words)
 UNIT(quoted_values)
 {
 	CHECK_EQ(parse("run=\"mem; uptime\" x=\"\" y=a\"b c\"d"), 3);
-	CHECK_EQ(nwarn, 0);
+	CHECK_EQ(unit_warns, 0);
 	CHECK_STR(get("run"), "mem; uptime");
 	CHECK_STR(get("x"), "");
 	CHECK_STR(get("y"), "ab cd");
@@ -68,7 +55,7 @@ UNIT(quoted_values)
 	CHECK_STR(get("j"), "x=y");
 	/* GRUB's re-quoting of a whole word: the same option. */
 	CHECK_EQ(parse("\"run=help; mem\" \"flag\""), 2);
-	CHECK_EQ(nwarn, 0);
+	CHECK_EQ(unit_warns, 0);
 	CHECK_STR(get("run"), "help; mem");
 	CHECK_STR(get("flag"), "");
 }
@@ -76,8 +63,8 @@ UNIT(quoted_values)
 UNIT(unbalanced_quote)
 {
 	CHECK_EQ(parse("a=1 run=\"help; mem b=2"), 2);
-	CHECK_EQ(nwarn, 1);
-	CHECK(strstr(lastwarn, "unterminated quote") != NULL);
+	CHECK_EQ(unit_warns, 1);
+	CHECK(strstr(unit_warn_last, "unterminated quote") != NULL);
 	CHECK_STR(get("a"), "1");
 	CHECK_STR(get("run"), "help; mem b=2");
 	CHECK(get("b") == NULL);
@@ -93,15 +80,15 @@ UNIT(duplicates_last_wins)
 	};
 
 	CHECK_EQ(parse("a=1 b=2 a=3 a m=1 m=2"), 3);
-	CHECK_EQ(nwarn, 0);             /* parsing alone cannot tell */
+	CHECK_EQ(unit_warns, 0);             /* parsing alone cannot tell */
 	CHECK_STR(get("a"), "");
 	CHECK_STR(get("b"), "2");
 	CHECK_STR(get("m"), "2");
 	/* A repeat warns, saying how often, unless the option takes several
 	 * values (virtio_mmio.device). */
-	CHECK_EQ(cmdline_table_check(&t, opts, ARRAY_SIZE(opts), warn, NULL), 0);
-	CHECK_EQ(nwarn, 1);
-	CHECK(strstr(lastwarn, "'a' given 3 times; the last value wins") != NULL);
+	CHECK_EQ(cmdline_table_check(&t, opts, ARRAY_SIZE(opts), unit_warn, NULL), 0);
+	CHECK_EQ(unit_warns, 1);
+	CHECK(strstr(unit_warn_last, "'a' given 3 times; the last value wins") != NULL);
 	/* Repeats keep their values intact: later words do not overwrite them. */
 	CHECK_EQ(parse("x=first y=1 x=second z=3"), 3);
 	CHECK_STR(get("x"), "second");
@@ -112,25 +99,25 @@ UNIT(duplicates_last_wins)
 UNIT(empty_and_bad_keys)
 {
 	CHECK_EQ(parse("=foo = ok=1 \"\"=x a:b=1 \xc3\xa9=2"), 1);
-	CHECK_EQ(nwarn, 5);
+	CHECK_EQ(unit_warns, 5);
 	CHECK_STR(get("ok"), "1");
 	CHECK_EQ(parse("a==b"), 1);
-	CHECK_EQ(nwarn, 1);
+	CHECK_EQ(unit_warns, 1);
 	CHECK_STR(get("a"), "=b");
 }
 
 UNIT(control_bytes)
 {
 	CHECK_EQ(parse("a=1 b=\x01x c\x7f=2 d=\x1b[2J e=3"), 2);
-	CHECK_EQ(nwarn, 3);
+	CHECK_EQ(unit_warns, 3);
 	CHECK_STR(get("a"), "1");
 	CHECK_STR(get("e"), "3");
 	CHECK(get("b") == NULL && get("d") == NULL);
 	/* The warning must not carry the escape byte to the console. */
-	CHECK(strchr(lastwarn, '\x1b') == NULL);
+	CHECK(strchr(unit_warn_last, '\x1b') == NULL);
 	/* Non-ASCII bytes are fine in values. */
 	CHECK_EQ(parse("name=caf\xc3\xa9"), 1);
-	CHECK_EQ(nwarn, 0);
+	CHECK_EQ(unit_warns, 0);
 }
 
 UNIT(too_long)
@@ -144,7 +131,7 @@ UNIT(too_long)
 	s[n] = '\0';
 	int r = parse(s);
 	CHECK(r >= 1 && r <= CMDLINE_MAX_OPTS);
-	CHECK(nwarn >= 1);
+	CHECK(unit_warns >= 1);
 	CHECK_STR(get("first"), "1");
 	free(s);
 
@@ -154,7 +141,7 @@ UNIT(too_long)
 	memcpy(s, "k=", 2);
 	s[n] = '\0';
 	CHECK_EQ(parse(s), 1);
-	CHECK_EQ(nwarn, 1);
+	CHECK_EQ(unit_warns, 1);
 	CHECK_EQ(strlen(get("k")), CMDLINE_MAX - 2);
 	free(s);
 
@@ -163,7 +150,7 @@ UNIT(too_long)
 	memset(s, 'w', CMDLINE_MAX);
 	s[CMDLINE_MAX] = '\0';
 	CHECK_EQ(parse(s), 1);
-	CHECK_EQ(nwarn, 0);
+	CHECK_EQ(unit_warns, 0);
 	free(s);
 }
 
@@ -175,7 +162,7 @@ UNIT(too_many_options)
 	for (int i = 0; i < CMDLINE_MAX_OPTS + 20; i++)
 		p += (size_t)snprintf(s + p, sizeof(s) - p, "k%d=%d ", i, i);
 	CHECK_EQ(parse(s), CMDLINE_MAX_OPTS);
-	CHECK_EQ(nwarn, 1);
+	CHECK_EQ(unit_warns, 1);
 	CHECK_STR(get("k0"), "0");
 	CHECK_STR(get("k127"), "127");
 	CHECK(get("k128") == NULL);
@@ -208,12 +195,12 @@ UNIT(unknown_keys)
 	};
 
 	parse("test=all bogus=1 run=x bogus=2 other");
-	nwarn = 0;
-	CHECK_EQ(cmdline_table_check(&t, opts, ARRAY_SIZE(opts), warn, NULL), 2);
-	CHECK_EQ(nwarn, 2);
-	CHECK(strstr(lastwarn, "'other'") != NULL);
+	unit_warns = 0;
+	CHECK_EQ(cmdline_table_check(&t, opts, ARRAY_SIZE(opts), unit_warn, NULL), 2);
+	CHECK_EQ(unit_warns, 2);
+	CHECK(strstr(unit_warn_last, "'other'") != NULL);
 	parse("virtio.mode=mmio");
-	CHECK_EQ(cmdline_table_check(&t, opts, ARRAY_SIZE(opts), warn, NULL), 0);
+	CHECK_EQ(cmdline_table_check(&t, opts, ARRAY_SIZE(opts), unit_warn, NULL), 0);
 }
 
 UNIT(option_families)
@@ -225,14 +212,14 @@ UNIT(option_families)
 
 	parse("virtio.mode.vda=poll virtio.mode.00.04.0=irq net.vioif0.ip=1 "
 	      "virtio.mode=irq");
-	nwarn = 0;
-	CHECK_EQ(cmdline_table_check(&t, opts, ARRAY_SIZE(opts), warn, NULL), 0);
-	CHECK_EQ(nwarn, 0);
+	unit_warns = 0;
+	CHECK_EQ(cmdline_table_check(&t, opts, ARRAY_SIZE(opts), unit_warn, NULL), 0);
+	CHECK_EQ(unit_warns, 0);
 	/* The family needs something after its dot; other prefixes are not it. */
 	parse("virtio.mode. virtio.modex=1 net virtio.moder.vda=1 net.=1");
-	nwarn = 0;
-	CHECK_EQ(cmdline_table_check(&t, opts, ARRAY_SIZE(opts), warn, NULL), 5);
-	CHECK_EQ(nwarn, 5);
+	unit_warns = 0;
+	CHECK_EQ(cmdline_table_check(&t, opts, ARRAY_SIZE(opts), unit_warn, NULL), 5);
+	CHECK_EQ(unit_warns, 5);
 }
 
 UNIT(integers)

@@ -7,6 +7,7 @@
  * calls the kernel heap under the standard names and uses mmap, not the
  * host malloc, for the arena. */
 #include "unit.h"
+#include "stubs.h"
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -17,35 +18,6 @@
 #include <kern/errno.h>
 #include <kern/printk.h>
 #include <kern/panic.h>
-
-static int printk_errors;
-static jmp_buf *panic_jmp;
-
-void printk(int level, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (level <= LOG_ERR)
-		printk_errors++;
-	va_start(ap, fmt);
-	printf("# ");
-	vprintf(fmt, ap);
-	va_end(ap);
-}
-
-void panic(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	printf("# panic: ");
-	vprintf(fmt, ap);
-	printf("\n");
-	va_end(ap);
-	if (panic_jmp)
-		longjmp(*panic_jmp, 1);
-	abort();
-}
 
 #define MiB (1024UL * 1024)
 #define ARENA (64 * MiB)
@@ -287,7 +259,7 @@ UNIT(bad_frees)
 	char *a = malloc(100), *b = malloc(100000), *c = malloc(32);
 	char local[32];
 
-	printk_errors = 0;
+	unit_printk_errors = 0;
 	free(a);
 	free(a);                  /* double free, small */
 	free(b);
@@ -299,7 +271,7 @@ UNIT(bad_frees)
 	free(arena);              /* pmm metadata page */
 	CHECK(realloc(a, 10) == NULL);   /* realloc of a freed block */
 	CHECK_EQ(hs().bad_frees - s0.bad_frees, 8);
-	CHECK_EQ(printk_errors, 8);
+	CHECK_EQ(unit_printk_errors, 8);
 	CHECK_EQ(heap_usable_size(a), 0);
 	CHECK_EQ(heap_usable_size(c), 32);
 	free(c);
@@ -315,12 +287,12 @@ UNIT(use_after_free_panics)
 	free(p);
 	ASAN_UNPOISON_MEMORY_REGION(p, 32);   /* the bug we simulate */
 	*(uint16_t *)p = 200;                 /* a link to an unused slot */
-	panic_jmp = &jb;
+	unit_panic_jmp = &jb;
 	if (setjmp(jb) == 0) {
 		(void)malloc(32);
 		CHECK(!"malloc followed a corrupt free list");
 	}
-	panic_jmp = NULL;
+	unit_panic_jmp = NULL;
 	CHECK(heap_check() != 0);
 	/* Repair, so later cases see a sound heap. */
 	ASAN_UNPOISON_MEMORY_REGION(p, 32);

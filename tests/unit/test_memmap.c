@@ -1,23 +1,13 @@
 // SPDX-License-Identifier: MIT
 /* Host tests for the boot memory map (kern/mm/memmap.c). */
 #include "unit.h"
+#include "stubs.h"
 #include <stdarg.h>
 #include <kern/memmap.h>
 #include <kern/errno.h>
 #include <kern/printk.h>
 
 /* memmap.c logs through printk; the kernel's lives elsewhere. */
-void printk(int level, const char *fmt, ...)
-{
-	va_list ap;
-
-	(void)level;
-	va_start(ap, fmt);
-	printf("# ");
-	vprintf(fmt, ap);
-	va_end(ap);
-}
-
 static struct memmap m;
 
 /* The invariants every normalized map keeps. */

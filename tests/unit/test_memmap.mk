@@ -1,2 +1,2 @@
 UNIT_TESTS += memmap
-UNIT_SRCS_memmap := tests/unit/test_memmap.c kern/mm/memmap.c
+UNIT_SRCS_memmap := tests/unit/test_memmap.c tests/unit/stubs.c kern/mm/memmap.c

@@ -6,6 +6,7 @@
  * Parts of an arena not yet given to pmm are poisoned for ASan, so any
  * access by the allocator to memory it has not been given fails the test. */
 #include "unit.h"
+#include "stubs.h"
 #include <setjmp.h>
 #include <stdarg.h>
 #include <time.h>
@@ -17,35 +18,6 @@
 #include <kern/errno.h>
 #include <kern/printk.h>
 #include <kern/panic.h>
-
-static int printk_errors;
-static jmp_buf *panic_jmp;
-
-void printk(int level, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (level <= LOG_ERR)
-		printk_errors++;
-	va_start(ap, fmt);
-	printf("# ");
-	vprintf(fmt, ap);
-	va_end(ap);
-}
-
-void panic(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	printf("# panic: ");
-	vprintf(fmt, ap);
-	printf("\n");
-	va_end(ap);
-	if (panic_jmp)
-		longjmp(*panic_jmp, 1);
-	abort();
-}
 
 #define MiB (1024ULL * 1024)
 #define GiB (1024 * MiB)
@@ -317,9 +289,9 @@ UNIT(memmap_feed)
 	CHECK_EQ(st().total_pages + st().meta_pages,
 		 (memmap_usable_total(&m)) / 4096);
 	/* Adding the map again is an error for both usable ranges. */
-	printk_errors = 0;
+	unit_printk_errors = 0;
 	CHECK_EQ(pmm_add_memmap(&m, 0, UINT64_MAX), -EEXIST);
-	CHECK_EQ(printk_errors, 2);
+	CHECK_EQ(unit_printk_errors, 2);
 	CHECK_EQ(pmm_check(), 0);
 }
 
@@ -332,7 +304,7 @@ UNIT(bad_frees_detected)
 	char *q = page_alloc(0);
 	CHECK(p && q);
 
-	printk_errors = 0;
+	unit_printk_errors = 0;
 	page_free(p, 1);                 /* wrong order (smaller) */
 	page_free(p, 3);                 /* wrong order (larger) */
 	page_free(p + 4096, 0);          /* inside a block */
@@ -341,7 +313,7 @@ UNIT(bad_frees_detected)
 	page_free(arena + 4 * MiB, 0);   /* outside every region */
 	page_free(q, 0);
 	page_free(q, 0);                 /* double free */
-	CHECK_EQ(printk_errors, 7);
+	CHECK_EQ(unit_printk_errors, 7);
 	CHECK_EQ(st().bad_frees, 7);
 	CHECK_EQ(pmm_check(), 0);
 	CHECK_EQ(page_block_order(p), 2);
@@ -366,12 +338,12 @@ UNIT(overwritten_free_block_panics)
 	page_free(p, 0);
 	memset(p, 0x55, 64);   /* a use after free */
 	CHECK(pmm_check() != 0);
-	panic_jmp = &jb;
+	unit_panic_jmp = &jb;
 	if (setjmp(jb) == 0) {
 		page_alloc(0);
 		CHECK(!"page_alloc took a corrupted block without panicking");
 	}
-	panic_jmp = NULL;
+	unit_panic_jmp = NULL;
 }
 
 /* Random allocs and frees against a shadow model: which page belongs to

@@ -1,5 +1,5 @@
 UNIT_TESTS += pmm pmm_tight
-UNIT_SRCS_pmm := tests/unit/test_pmm.c kern/mm/pmm.c kern/mm/memmap.c
+UNIT_SRCS_pmm := tests/unit/test_pmm.c tests/unit/stubs.c kern/mm/pmm.c kern/mm/memmap.c
 # The same cases with no spare room for fresh blocks, so that split pieces
 # take the "table full, link it" path too.
 UNIT_SRCS_pmm_tight := $(UNIT_SRCS_pmm)

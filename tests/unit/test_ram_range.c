@@ -10,26 +10,9 @@
 #include <kern/printk.h>
 #include <stdarg.h>
 #include "unit.h"
+#include "stubs.h"
 
 struct boot_info boot_info;
-int printk_loglevel = 7;
-static int nmsg;
-
-void vprintk(int level, const char *fmt, va_list ap)
-{
-	(void)level;
-	nmsg++;
-	printf("# ");
-	vprintf(fmt, ap);
-}
-
-void printk(int level, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vprintk(level, fmt, ap);
-	va_end(ap);
-}
 
 #define MiB (1ULL << 20)
 #define RAM 0x40000000ULL
@@ -78,13 +61,13 @@ UNIT(empty_and_wrapping)
 	CHECK(!boot_range_is_ram(RAM, 0));
 	/* Wrapping: everything from base up, which includes RAM. */
 	CHECK(boot_range_is_ram(0x08000000, UINT64_MAX));
-	nmsg = 0;
+	unit_printk_count = 0;
 	CHECK_EQ(boot_device_window("t", 0x08000000, 0), -EINVAL);
 	CHECK_EQ(boot_device_window("t", UINT64_MAX - 0xfff, 0x2000), -EINVAL);
 	CHECK_EQ(boot_device_window("t", RAM + 64 * MiB, 0x10000), -EINVAL);
-	CHECK_EQ(nmsg, 3);
+	CHECK_EQ(unit_printk_count, 3);
 	CHECK_EQ(boot_device_window("t", 0x08000000, 0x10000), 0);
-	CHECK_EQ(nmsg, 3);
+	CHECK_EQ(unit_printk_count, 3);
 }
 
 UNIT(taken_overflow_refuses_more)

@@ -7,6 +7,7 @@
  * refuses new ones, after resetting the device. The kernel services the
  * core uses (interrupt masking, wait queues, the command line) are stubs. */
 #include "unit.h"
+#include "stubs.h"
 /* The core is compiled into this file so its static init call is
  * reachable; strlcpy is not in every host libc. */
 #define strlcpy test_strlcpy
@@ -22,18 +23,6 @@ size_t strlcpy(char *d, const char *s, size_t n);
 
 /* ---- kernel stubs -------------------------------------------------------- */
 
-int printk_loglevel = LOG_INFO;
-static int n_errors;
-void printk(int level, const char *fmt, ...)
-{
-	va_list ap;
-	if (level <= LOG_ERR)
-		n_errors++;
-	va_start(ap, fmt);
-	printf("#   printk: ");
-	vprintf(fmt, ap);
-	va_end(ap);
-}
 size_t strlcpy(char *d, const char *s, size_t n)
 {
 	size_t l = strlen(s);
@@ -274,7 +263,7 @@ UNIT(handshake_legacy)
 
 UNIT(handshake_failures)
 {
-	int e = n_errors;
+	int e = unit_printk_errors;
 	/* a modern device without VERSION_1 */
 	struct fake *f = new_fake(false, VIRTIO_BIT(3));
 	probe_result = 0;
@@ -295,7 +284,7 @@ UNIT(handshake_failures)
 	CHECK(f->status & VIRTIO_STATUS_FAILED);
 	CHECK(!(f->status & VIRTIO_STATUS_DRIVER_OK));
 	probe_result = 0;
-	CHECK(n_errors > e);
+	CHECK(unit_printk_errors > e);
 }
 
 struct two_words { uint32_t a, b; };
@@ -389,7 +378,7 @@ UNIT(needs_reset_fails_requests)
 		CHECK_EQ(virtio_polling(&f->vdev), poll);
 		struct req r[2] = { 0 };
 		two_requests(f, r);
-		int resets = f->resets, e = n_errors;
+		int resets = f->resets, e = unit_printk_errors;
 		/* §2.1.2: the device wants a reset and will not finish r[1]. A
 		 * waiter (poll: after spinning; irq: after a sleep slice) sees
 		 * the status and fails the device instead of waiting forever. */
@@ -400,7 +389,7 @@ UNIT(needs_reset_fails_requests)
 		CHECK(f->vdev.broken);
 		CHECK_EQ(f->resets, resets + 1);
 		CHECK(f->status & VIRTIO_STATUS_FAILED);
-		CHECK(n_errors > e);
+		CHECK(unit_printk_errors > e);
 		struct vq_sg sg = { r[0].data, 4 };
 		CHECK_EQ(virtio_enqueue(probed_vq, &r[0], &sg, 0, 1), -EIO);
 		CHECK_EQ(virtio_kick(probed_vq), -EIO);

@@ -18,31 +18,12 @@
 #include <kern/printk.h>
 #include <stdarg.h>
 #include "unit.h"
+#include "stubs.h"
 
 /* ---- stubs ---------------------------------------------------------------- */
 
 struct boot_info boot_info;
 struct memmap memmap_boot;
-int printk_loglevel = 7;
-
-static int nlog;
-static char lastlog[256];
-
-void vprintk(int level, const char *fmt, va_list ap)
-{
-	(void)level;
-	nlog++;
-	vsnprintf(lastlog, sizeof(lastlog), fmt, ap);
-}
-
-void printk(int level, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vprintk(level, fmt, ap);
-	va_end(ap);
-}
 
 const char *cmdline_raw(void) { return ""; }
 long long cmdline_get_int(const char *key, long long def) { (void)key; return def; }
@@ -141,7 +122,7 @@ UNIT(identification)
 	S(0, version, 2);
 	S(0, device_id, 2);
 	CHECK_EQ(virtio_mmio_add(&d), -ENODEV);
-	CHECK(strstr(lastlog, "not a virtio-mmio device") != NULL);
+	CHECK(strstr(unit_printk_last, "not a virtio-mmio device") != NULL);
 	device(0, 0, 2);
 	CHECK_EQ(virtio_mmio_add(&d), -ENODEV);
 	device(0, 3, 2);
@@ -150,10 +131,10 @@ UNIT(identification)
 	CHECK_EQ(virtio_mmio_add(&d), -ENODEV);
 	device(0, 2, 0x10000);
 	CHECK_EQ(virtio_mmio_add(&d), -ENODEV);
-	nlog = 0;
+	unit_printk_count = 0;
 	device(0, 2, 0);
 	CHECK_EQ(virtio_mmio_add(&d), -ENODEV);
-	CHECK_EQ(nlog, 0);              /* an empty slot is not worth a line */
+	CHECK_EQ(unit_printk_count, 0);              /* an empty slot is not worth a line */
 	CHECK_EQ(nregistered, 0);
 	/* A window the kernel can't map. */
 	d.base = BASE(NBLOCKS);
@@ -225,9 +206,9 @@ UNIT(modern_device)
 	S(2, queue_num_max, 0);
 	CHECK_EQ(v->ops->queue_max(v, 0), 0);
 	S(2, queue_num_max, 1000);
-	nlog = 0;
+	unit_printk_count = 0;
 	CHECK_EQ(v->ops->queue_max(v, 0), 512);
-	CHECK_EQ(nlog, 1);
+	CHECK_EQ(unit_printk_count, 1);
 	S(2, queue_num_max, 65536);
 	CHECK_EQ(v->ops->queue_max(v, 1), 0);
 	CHECK_EQ(R(2, queue_sel), 1);

@@ -5,6 +5,7 @@
  * writes the used ring, and decides interrupts with the same rules
  * (§2.7.7, §2.7.10). A hostile mode pokes the used ring by hand. */
 #include "unit.h"
+#include "stubs.h"
 #include <drivers/virtqueue.h>
 #include <kern/dma.h>
 #include <kern/errno.h>
@@ -12,19 +13,6 @@
 #include <stdarg.h>
 
 /* printk stub: count errors so tests can check that breakage is logged. */
-int printk_loglevel = LOG_INFO;
-static int n_errors;
-void printk(int level, const char *fmt, ...)
-{
-	va_list ap;
-	if (level <= LOG_ERR)
-		n_errors++;
-	va_start(ap, fmt);
-	printf("#   printk: ");
-	vprintf(fmt, ap);
-	va_end(ap);
-}
-
 /* ---- a simulated device ------------------------------------------------ */
 
 struct chain {
@@ -525,7 +513,7 @@ static void expect_broken(struct virtqueue *vq, struct req *r, int errs_before)
 {
 	void *ck; uint32_t len;
 	CHECK(vq_broken(vq));
-	CHECK(n_errors > errs_before);
+	CHECK(unit_printk_errors > errs_before);
 	CHECK_EQ(vq_dequeue(vq, &ck, &len), -EIO);
 	CHECK_EQ(post(vq, &r[2], 1), -EIO);
 	CHECK_EQ(vq_kick(vq), -EIO);
@@ -547,7 +535,7 @@ UNIT(hostile_id_out_of_range)
 {
 	struct sim *s; struct req r[3] = { 0 };
 	struct virtqueue *vq = hostile_setup(&s, r);
-	int e = n_errors;
+	int e = unit_printk_errors;
 	sim_put_used(s, 8, 0);
 	void *ck = NULL; uint32_t len;
 	CHECK_EQ(vq_dequeue(vq, &ck, &len), -EIO);
@@ -562,7 +550,7 @@ UNIT(hostile_id_not_in_flight)
 {
 	struct sim *s; struct req r[3] = { 0 };
 	struct virtqueue *vq = hostile_setup(&s, r);
-	int e = n_errors;
+	int e = unit_printk_errors;
 	/* heads are 0 (2 descs) and 2 (3 descs): 1 is the middle of a chain */
 	sim_put_used(s, 1, 0);
 	void *ck; uint32_t len;
@@ -573,7 +561,7 @@ UNIT(hostile_id_not_in_flight)
 
 	/* the same head completed twice */
 	vq = hostile_setup(&s, r);
-	e = n_errors;
+	e = unit_printk_errors;
 	sim_complete(s, 0);
 	sim_put_used(s, 0, 8);
 	CHECK_EQ(vq_dequeue(vq, &ck, &len), 0);
@@ -587,7 +575,7 @@ UNIT(hostile_len_too_big)
 {
 	struct sim *s; struct req r[3] = { 0 };
 	struct virtqueue *vq = hostile_setup(&s, r);
-	int e = n_errors;
+	int e = unit_printk_errors;
 	sim_put_used(s, 0, 9);   /* r[0] posted 8 writable bytes */
 	void *ck; uint32_t len;
 	CHECK_EQ(vq_dequeue(vq, &ck, &len), -EIO);
@@ -623,11 +611,11 @@ UNIT(used_len_all)
 	CHECK(ck == &r[0]);
 	CHECK_EQ(len, 8);
 	CHECK_EQ(vq->n_len_clamped, 1);
-	int e = n_errors;
+	int e = unit_printk_errors;
 	sim_put_used(s, 1, 17);
 	CHECK_EQ(vq_dequeue(vq, &ck, &len), -EIO);
 	CHECK(vq_broken(vq));
-	CHECK(n_errors > e);
+	CHECK(unit_printk_errors > e);
 	sim_free(s);
 	vq_destroy(vq);
 }
@@ -636,7 +624,7 @@ UNIT(hostile_used_idx_jump)
 {
 	struct sim *s; struct req r[3] = { 0 };
 	struct virtqueue *vq = hostile_setup(&s, r);
-	int e = n_errors;
+	int e = unit_printk_errors;
 	void *ck; uint32_t len;
 	vq->used->idx = 9;                 /* more than the queue size */
 	CHECK_EQ(vq_dequeue(vq, &ck, &len), -EIO);
@@ -645,7 +633,7 @@ UNIT(hostile_used_idx_jump)
 	vq_destroy(vq);
 
 	vq = hostile_setup(&s, r);
-	e = n_errors;
+	e = unit_printk_errors;
 	vq->used->idx = 3;                 /* within the queue, past in-flight */
 	CHECK_EQ(vq_dequeue(vq, &ck, &len), -EIO);
 	expect_broken(vq, r, e);
@@ -653,7 +641,7 @@ UNIT(hostile_used_idx_jump)
 	vq_destroy(vq);
 
 	vq = hostile_setup(&s, r);
-	e = n_errors;
+	e = unit_printk_errors;
 	vq->used->idx = 0xffff;            /* backwards */
 	CHECK_EQ(vq_dequeue(vq, &ck, &len), -EIO);
 	expect_broken(vq, r, e);

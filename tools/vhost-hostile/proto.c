@@ -27,26 +27,14 @@ static const uint64_t offered_protocol =
 	1ull << VHU_PF_MQ | 1ull << VHU_PF_REPLY_ACK | 1ull << VHU_PF_BACKEND_REQ |
 	1ull << VHU_PF_CONFIG;
 
-static int read_full(int fd, void *buf, size_t len)
+/* Move all len bytes from fd into buf (out false) or from buf to fd (out
+ * true), over short transfers and EINTR. @return 0, or -1 when the
+ * connection closed or failed. */
+static int xfer_full(int fd, void *buf, size_t len, bool out)
 {
 	uint8_t *p = buf;
 	while (len) {
-		ssize_t r = read(fd, p, len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		p += r;
-		len -= (size_t)r;
-	}
-	return 0;
-}
-
-static int write_full(int fd, const void *buf, size_t len)
-{
-	const uint8_t *p = buf;
-	while (len) {
-		ssize_t r = write(fd, p, len);
+		ssize_t r = out ? write(fd, p, len) : read(fd, p, len);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
@@ -88,13 +76,13 @@ static int recv_msg(int fd, struct vhu_hdr *h, uint8_t *payload, int *fds, unsig
 				close(f);
 		}
 	}
-	if ((size_t)r < sizeof(*h) && read_full(fd, (uint8_t *)h + r, sizeof(*h) - (size_t)r))
+	if ((size_t)r < sizeof(*h) && xfer_full(fd, (uint8_t *)h + r, sizeof(*h) - (size_t)r, false))
 		return -1;
 	if (h->size > VHU_MAX_PAYLOAD) {
 		vhh_log("request %u: payload of %u bytes: too big", h->request, h->size);
 		return -1;
 	}
-	return read_full(fd, payload, h->size);
+	return xfer_full(fd, payload, h->size, false);
 }
 
 static int reply(struct dev *d, uint32_t request, const void *payload, uint32_t size)
@@ -104,7 +92,7 @@ static int reply(struct dev *d, uint32_t request, const void *payload, uint32_t 
 
 	memcpy(buf, &h, sizeof(h));
 	memcpy(buf + sizeof(h), payload, size);
-	return write_full(d->sock, buf, sizeof(h) + size);
+	return xfer_full(d->sock, buf, sizeof(h) + size, true);
 }
 
 static int reply_u64(struct dev *d, uint32_t request, uint64_t v)
@@ -140,7 +128,7 @@ static void vring_map(struct dev *d, const struct vhu_vring_addr *a)
 static struct vhu_vring_addr ring_addr;
 
 /* The virtio-blk configuration (§5.2.4) as this device has it now. */
-static void blk_config(struct dev *d, struct blk_config *c)
+static void blk_config(struct dev *d, struct virtio_blk_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->capacity = d->capacity;
@@ -283,7 +271,7 @@ int proto_handle(struct dev *d)
 	case VHU_GET_CONFIG: {
 		uint32_t off, size;
 		uint8_t out[VHU_CONFIG_HDR + VHU_CONFIG_MAX] = { 0 };
-		struct blk_config c;
+		struct virtio_blk_config c;
 		if (h.size < VHU_CONFIG_HDR || h.size > sizeof(out)) {
 			rc = 1;
 			break;
@@ -292,8 +280,8 @@ int proto_handle(struct dev *d)
 		memcpy(&size, p + 4, 4);
 		memcpy(out, p, VHU_CONFIG_HDR);
 		blk_config(d, &c);
-		if (off < sizeof(c) && size <= VHU_CONFIG_MAX) {
-			uint32_t n = size < sizeof(c) - off ? size : (uint32_t)sizeof(c) - off;
+		if (off < VHH_CONFIG_LEN && size <= VHU_CONFIG_MAX) {
+			uint32_t n = size < VHH_CONFIG_LEN - off ? size : VHH_CONFIG_LEN - off;
 			memcpy(out + VHU_CONFIG_HDR, (uint8_t *)&c + off, n);
 		}
 		reply(d, h.request, out, h.size);

@@ -5,10 +5,14 @@
  *
  * Layouts and message numbers are from QEMU's docs/interop/vhost-user.rst
  * (the vhost-user protocol) and OASIS virtio 1.2 (§2.7 split rings, §5.2
- * virtio-blk). Everything is little-endian, as is the host (x86_64). */
+ * virtio-blk: the kernel's <drivers/virtio_ring.h> and
+ * <drivers/virtio_blk.h>, so built with -Iinclude). Everything is
+ * little-endian, as is the host (x86_64). */
 #ifndef VHH_H
 #define VHH_H
 
+#include <drivers/virtio_blk.h>
+#include <drivers/virtio_ring.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -100,76 +104,13 @@ struct vhu_vring_addr {
 #define VIRTIO_F_EVENT_IDX      29
 #define VIRTIO_F_VERSION_1      32
 
-#define VIRTIO_BLK_F_SEG_MAX    2
-#define VIRTIO_BLK_F_RO         5
-#define VIRTIO_BLK_F_BLK_SIZE   6
-#define VIRTIO_BLK_F_FLUSH      9
-#define VIRTIO_BLK_F_DISCARD    13
-#define VIRTIO_BLK_F_WRITE_ZEROES 14
-
-#define VIRTIO_BLK_T_IN         0
-#define VIRTIO_BLK_T_OUT        1
-#define VIRTIO_BLK_T_FLUSH      4
-#define VIRTIO_BLK_T_GET_ID     8
-#define VIRTIO_BLK_T_DISCARD    11
-#define VIRTIO_BLK_T_WRITE_ZEROES 13
-#define VIRTIO_BLK_WZ_F_UNMAP   1
-#define VIRTIO_BLK_S_OK         0
-#define VIRTIO_BLK_S_IOERR      1
-#define VIRTIO_BLK_S_UNSUPP     2
-#define VIRTIO_BLK_ID_BYTES     20
-
-#define VRING_DESC_F_NEXT       1
-#define VRING_DESC_F_WRITE      2
-#define VRING_DESC_F_INDIRECT   4
-#define VRING_AVAIL_F_NO_INTERRUPT 1
-
-struct vring_desc {
-	uint64_t addr;
-	uint32_t len;
-	uint16_t flags;
-	uint16_t next;
-};
-
-struct vring_avail {
-	uint16_t flags;
-	uint16_t idx;
-	uint16_t ring[];        /* then used_event */
-};
-
-struct vring_used_elem {
-	uint32_t id;
-	uint32_t len;
-};
-
-struct vring_used {
-	uint16_t flags;
-	uint16_t idx;
-	struct vring_used_elem ring[];  /* then avail_event */
-};
-
-/* §5.2.4, the fields this device fills. */
-struct blk_config {
-	uint64_t capacity;
-	uint32_t size_max;
-	uint32_t seg_max;
-	uint16_t cylinders;
-	uint8_t heads;
-	uint8_t sectors;
-	uint32_t blk_size;
-	uint8_t topology[8];
-	uint8_t writeback;
-	uint8_t unused0;
-	uint16_t num_queues;
-	uint32_t max_discard_sectors;
-	uint32_t max_discard_seg;
-	uint32_t discard_sector_alignment;
-	uint32_t max_write_zeroes_sectors;
-	uint32_t max_write_zeroes_seg;
-	uint8_t write_zeroes_may_unmap;
-	uint8_t unused1[3];
-} __attribute__((packed));
-_Static_assert(sizeof(struct blk_config) == 60, "virtio 1.2 §5.2.4");
+/* The configuration this device has (§5.2.4): every field up to
+ * write_zeroes_may_unmap and its three bytes of padding; nothing after
+ * (the secure-erase fields) is offered. */
+#define VHH_CONFIG_LEN          60u
+_Static_assert(offsetof(struct virtio_blk_config, write_zeroes_may_unmap) + 4 == VHH_CONFIG_LEN,
+	       "virtio 1.2 §5.2.4");
+_Static_assert(sizeof(struct virtio_blk_config) >= VHH_CONFIG_LEN, "virtio 1.2 §5.2.4");
 
 /* The most sectors one DISCARD or WRITE_ZEROES segment may cover, and the
  * most segments per request. */

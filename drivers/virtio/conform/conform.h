@@ -201,6 +201,14 @@ struct cf_probe {
 int cf_probe_build(struct cf_dev *d, struct cf_probe *p, int layout);
 /* Is the answer right? (a diagnostic when not) */
 bool cf_probe_ok(struct cf_dev *d, const struct cf_probe *p, uint32_t len);
+/* For the transports' interrupt-status checks (§4.1.4.5.1, §4.2.2.1): on a
+ * device that is up, one probe request run with interrupts off, so no
+ * handler reads or acknowledges the status before the check does, and 2 ms
+ * after the used index moved for the device to raise it. @return true with
+ * the request used and *flp the interrupt state to irq_restore; false
+ * (skipped: no probe for the type; failed: never used) with interrupts as
+ * they were. */
+bool cf_probe_unacked(struct cf_dev *d, unsigned long *flp);
 int cf_blk_probe(struct cf_dev *d, struct cf_probe *p, int layout);
 bool cf_blk_probe_ok(struct cf_dev *d, const struct cf_probe *p, uint32_t len);
 int cf_net_probe(struct cf_dev *d, struct cf_probe *p, int layout);

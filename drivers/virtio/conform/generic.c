@@ -4,6 +4,7 @@
  * probe request (blk.c, net.c, rng.c). */
 #include "conform.h"
 #include <kern/errno.h>
+#include <kern/irq.h>
 #include <kern/time.h>
 #include <arch/barrier.h>
 #include <string.h>
@@ -53,6 +54,30 @@ bool cf_probe_ok(struct cf_dev *d, const struct cf_probe *p, uint32_t len)
 	case VIRTIO_ID_SCSI: return cf_scsi_probe_ok(d, p, len);
 	default: return true;
 	}
+}
+
+bool cf_probe_unacked(struct cf_dev *d, unsigned long *flp)
+{
+	struct cf_probe p;
+
+	if (!cf_probe_build(d, &p, 0)) {
+		CF_SKIP("n/a: no probe request for device type %s", d->type);
+		return false;
+	}
+	unsigned long fl = irq_save();
+	cf_avail(d, p.q, cf_chain(d, p.q, p.seg, p.n_out, p.n_in));
+	cf_kick(d, p.q);
+	int rc = cf_wait_used(d, p.q, 1, CF_WAIT_MS);
+	/* The device's moment to raise the interrupt after the used index
+	 * moved (§4.1.4.5.1: the ISR bit before the notification). */
+	udelay(2000);
+	if (rc) {
+		irq_restore(fl);
+		CF_FAIL("%s", cf_why(d, rc));
+		return false;
+	}
+	*flp = fl;
+	return true;
 }
 
 /* Build layout's probe or skip the check (a type without one). */

@@ -101,26 +101,7 @@ CONFORM_CHECK(mmio_ready, "4.2.2.1-reset-clears-queue-ready", "QueueReady reads 
  * @return true with *flp the saved interrupt state, to restore. */
 static bool used_quietly(struct cf_dev *d, unsigned long *flp)
 {
-	struct cf_probe p;
-
-	if (cf_up(d, 0))
-		return false;
-	if (!cf_probe_build(d, &p, 0)) {
-		CF_SKIP("n/a: no probe request for device type %s", d->type);
-		return false;
-	}
-	unsigned long fl = irq_save();
-	cf_avail(d, p.q, cf_chain(d, p.q, p.seg, p.n_out, p.n_in));
-	cf_kick(d, p.q);
-	int rc = cf_wait_used(d, p.q, 1, CF_WAIT_MS);
-	udelay(2000);
-	if (rc) {
-		irq_restore(fl);
-		CF_FAIL("%s", cf_why(d, rc));
-		return false;
-	}
-	*flp = fl;
-	return true;
+	return !cf_up(d, 0) && cf_probe_unacked(d, flp);
 }
 
 CONFORM_CHECK(mmio_isr, "4.2.2.1-interrupt-status-until-ack", "a used buffer sets InterruptStatus bit 0, which stays until InterruptACK, then reads 0", CF_ANY, CF_MMIO)

@@ -397,33 +397,13 @@ CONFORM_CHECK(msix_reset, "4.1.5.1.2.1-msix-unmapped-after-reset", "after a rese
  * before the check. @return true with the request used. */
 static bool used_quietly(struct cf_dev *d, unsigned long *flp)
 {
-	struct cf_probe p;
-
 	if (cf_up(d, 0))
 		return false;
 	if (vp_of(d)->msix) {
 		CF_SKIP("n/a: MSI-X enabled (the ISR queue bit is required with MSI-X disabled)");
 		return false;
 	}
-	if (!cf_probe_build(d, &p, 0)) {
-		CF_SKIP("n/a: no probe request for device type %s", d->type);
-		return false;
-	}
-	unsigned long fl = irq_save();
-	cf_avail(d, p.q, cf_chain(d, p.q, p.seg, p.n_out, p.n_in));
-	cf_kick(d, p.q);
-	int rc = cf_wait_used(d, p.q, 1, CF_WAIT_MS);
-	if (rc)
-		CF_FAIL("%s", cf_why(d, rc));
-	/* Give the device its moment to raise the interrupt after the used
-	 * index moved (§4.1.4.5.1: the ISR bit before the notification). */
-	udelay(2000);
-	if (rc) {
-		irq_restore(fl);
-		return false;
-	}
-	*flp = fl;
-	return true;
+	return cf_probe_unacked(d, flp);
 }
 
 CONFORM_CHECK(isr_clear, "4.1.4.5.1-isr-read-to-clear", "with MSI-X disabled a used buffer sets ISR bit 0, and a read of the ISR resets it to 0", CF_ANY, CF_PCI)

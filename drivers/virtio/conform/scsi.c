@@ -51,6 +51,22 @@ static uint16_t cfg16(struct cf_dev *d, unsigned off)
 
 #define CFG(f)  offsetof(struct virtio_scsi_config, f)
 
+/* A command's two driver-side buffers (§5.6.6.1): the request header of
+ * REQ_HDR + cdb_size bytes, filled for target/lun with cdb (req_fill), and
+ * the response of RESP_HDR + sense_size bytes for the device to write.
+ * @return true with *h and *r, false when a buffer could not be had. */
+static bool cmd_bufs(struct cf_dev *d, uint32_t cdb_size, uint32_t sense_size,
+		     unsigned target, unsigned lun, const uint8_t *cdb, unsigned cdb_len,
+		     struct cf_buf **h, struct cf_buf **r)
+{
+	*h = cf_buf(d, REQ_HDR + cdb_size, false);
+	*r = cf_buf(d, RESP_HDR + sense_size, true);
+	if (!*h || !*r)
+		return false;
+	req_fill((*h)->p, cdb_size, target, lun, cdb, cdb_len);
+	return true;
+}
+
 int cf_scsi_probe(struct cf_dev *d, struct cf_probe *p, int layout)
 {
 	static const uint8_t tur[6] = { SCSI_TUR };
@@ -61,12 +77,11 @@ int cf_scsi_probe(struct cf_dev *d, struct cf_probe *p, int layout)
 		return 0;
 	}
 	uint32_t hl = REQ_HDR + cdb, rl = RESP_HDR + sense;
-	struct cf_buf *h = cf_buf(d, hl, false), *r = cf_buf(d, rl, true);
+	struct cf_buf *h, *r;
 	struct cf_seg *s = p->seg;
 
-	if (!h || !r)
+	if (!cmd_bufs(d, cdb, sense, 0, 0, tur, sizeof(tur), &h, &r))
 		return 0;
-	req_fill(h->p, cdb, 0, 0, tur, sizeof(tur));
 	p->q = VIRTIO_SCSI_VQ_REQ;
 	p->data = p->status = r;
 	p->in_total = rl;
@@ -139,15 +154,16 @@ static int scsi_cmd_io(struct cf_dev *d, unsigned target, unsigned lun, const ui
 		CF_FAIL("cdb_size %u, sense_size %u: no request fits", cs, ss);
 		return -EINVAL;
 	}
-	struct cf_buf *h = cf_buf(d, REQ_HDR + cs, false), *r = cf_buf(d, RESP_HDR + ss, true);
+	struct cf_buf *h, *r;
+	if (!cmd_bufs(d, cs, ss, target, lun, cdb, cdb_len, &h, &r))
+		return -ENOMEM;
 	struct cf_buf *di = in ? cf_buf(d, in, true) : NULL;
 	struct cf_buf *dout = out ? cf_buf(d, out, false) : NULL;
 	struct cf_seg seg[4];
 	unsigned n = 0;
 
-	if (!h || !r || (in && !di) || (out && !dout))
+	if ((in && !di) || (out && !dout))
 		return -ENOMEM;
-	req_fill(h->p, cs, target, lun, cdb, cdb_len);
 	seg[n++] = (struct cf_seg){ h, 0, REQ_HDR + cs };
 	if (dout) {
 		memset(dout->p, 0, out);
@@ -396,6 +412,37 @@ CONFORM_CHECK(scsi_tmf, "5.6.6.2-tmf-answered", "a LOGICAL UNIT RESET for a targ
 		CF_DIAG("not BAD_TARGET (allowed: the function's outcome is the device's)");
 }
 
+/* ---- the eventq (§5.6.6.3) ---- */
+
+struct scsi_event {
+	uint32_t event;
+	uint8_t lun[8];
+	uint32_t reason;
+} __packed;
+
+/* n event buffers of event_info_size bytes (at least an event's 16, at
+ * most a page). @return false when one could not be had. */
+static bool ev_bufs(struct cf_dev *d, struct cf_buf **ev, unsigned n)
+{
+	uint32_t sz = MAX(cfg32(d, CFG(event_info_size)), (uint32_t)sizeof(struct scsi_event));
+
+	for (unsigned i = 0; i < n; i++)
+		if (!(ev[i] = cf_buf(d, MIN(sz, 4096u), true)))
+			return false;
+	return true;
+}
+
+/* Post the n buffers of ev on the eventq, one descriptor each (heads 0, 1,
+ * ... in order on a fresh ring), and notify. */
+static void ev_post(struct cf_dev *d, struct cf_buf **ev, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		struct cf_seg s = { ev[i], 0, ev[i]->len };
+		cf_avail(d, VIRTIO_SCSI_VQ_EVENT, cf_chain(d, VIRTIO_SCSI_VQ_EVENT, &s, 0, 1));
+	}
+	cf_kick(d, VIRTIO_SCSI_VQ_EVENT);
+}
+
 CONFORM_CHECK(scsi_event, "5.6.6.3-event-buffers-accepted", "four event buffers (event_info_size bytes) are taken without error; any used one holds a defined event; a request is still answered", CF_SCSI, CF_ALL)
 {
 	static const uint8_t tur[6] = { SCSI_TUR };
@@ -404,18 +451,12 @@ CONFORM_CHECK(scsi_event, "5.6.6.3-event-buffers-accepted", "four event buffers 
 
 	if (!scsi_up(d))
 		return;
-	uint32_t sz = cfg32(d, CFG(event_info_size));
-	if (sz < 16 || sz > 4096) {
-		CF_DIAG("event_info_size %u: posting 16-byte buffers", sz);
-		sz = 16;
-	}
-	for (unsigned i = 0; i < 4; i++) {
-		if (!(ev[i] = cf_buf(d, sz, true)))
-			return;
-		struct cf_seg s = { ev[i], 0, sz };
-		cf_avail(d, VIRTIO_SCSI_VQ_EVENT, cf_chain(d, VIRTIO_SCSI_VQ_EVENT, &s, 0, 1));
-	}
-	cf_kick(d, VIRTIO_SCSI_VQ_EVENT);
+	if (!ev_bufs(d, ev, 4))
+		return;
+	uint32_t sz = ev[0]->len, info = cfg32(d, CFG(event_info_size));
+	if (sz != info)
+		CF_DIAG("event_info_size %u: posting %u-byte buffers", info, sz);
+	ev_post(d, ev, 4);
 	if (scsi_cmd(d, 0, 0, tur, sizeof(tur), 0, &rc, NULL, NULL))
 		return;
 	if (d->vdev->ops->get_status(d->vdev) & VIRTIO_STATUS_NEEDS_RESET) {
@@ -574,12 +615,6 @@ CONFORM_CHECK(scsi_ulen, "2.7.8.1-scsi-used-len-bytes-written", "used len of an 
 #define RESET_RESCAN    1u
 #define RESET_REMOVED   2u
 
-struct scsi_event {
-	uint32_t event;
-	uint8_t lun[8];
-	uint32_t reason;
-} __packed;
-
 /* Is there a unit at target 1 (anything but BAD_TARGET)? -1 when the
  * request failed (diagnosed). */
 static int hp_present(struct cf_dev *d)
@@ -620,15 +655,6 @@ static bool hp_toggle(struct cf_dev *d, int *now)
 	return false;
 }
 
-static void ev_post(struct cf_dev *d, struct cf_buf **ev, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++) {
-		struct cf_seg s = { ev[i], 0, ev[i]->len };
-		cf_avail(d, VIRTIO_SCSI_VQ_EVENT, cf_chain(d, VIRTIO_SCSI_VQ_EVENT, &s, 0, 1));
-	}
-	cf_kick(d, VIRTIO_SCSI_VQ_EVENT);
-}
-
 /* The next used event buffer, if one comes within ms. */
 static bool ev_next(struct cf_dev *d, struct cf_buf **ev, unsigned n, unsigned ms,
 		    struct scsi_event *out, uint32_t *len)
@@ -642,16 +668,6 @@ static bool ev_next(struct cf_dev *d, struct cf_buf **ev, unsigned n, unsigned m
 	uint16_t i = (uint16_t)(e.id % n);
 	memcpy(out, ev[i]->p, sizeof(*out));
 	*len = e.len;
-	return true;
-}
-
-static bool ev_bufs(struct cf_dev *d, struct cf_buf **ev, unsigned n)
-{
-	uint32_t sz = MAX(cfg32(d, CFG(event_info_size)), (uint32_t)sizeof(struct scsi_event));
-
-	for (unsigned i = 0; i < n; i++)
-		if (!(ev[i] = cf_buf(d, MIN(sz, 4096u), true)))
-			return false;
 	return true;
 }
 
@@ -671,6 +687,25 @@ static bool hp_up(struct cf_dev *d, bool hotplug)
 	return true;
 }
 
+/* The set-up of the hot-plug checks: the device up (with HOTPLUG or
+ * without), four event buffers, and target 1 toggled by the host, with the
+ * buffers posted before the change (posted_first) or only after it (an
+ * event the device had no buffer for). @return true with *now (1: plugged,
+ * 0: unplugged); false when a step failed or skipped. */
+static bool hp_setup(struct cf_dev *d, bool hotplug, bool posted_first, struct cf_buf **ev,
+		     int *now)
+{
+	if (!hp_up(d, hotplug) || !ev_bufs(d, ev, 4))
+		return false;
+	if (posted_first)
+		ev_post(d, ev, 4);
+	if (!hp_toggle(d, now))
+		return false;
+	if (!posted_first)
+		ev_post(d, ev, 4);
+	return true;
+}
+
 CONFORM_CHECK(scsi_hp_event, "5.6.6.3-hotplug-transport-reset-event", "with HOTPLUG, a disk plugged into (or unplugged from) target 1 by the host brings TRANSPORT_RESET for target 1 with reason RESCAN (REMOVED), if any event comes", CF_SCSI, CF_ALL)
 {
 	struct cf_buf *ev[4];
@@ -678,10 +713,7 @@ CONFORM_CHECK(scsi_hp_event, "5.6.6.3-hotplug-transport-reset-event", "with HOTP
 	uint32_t len;
 	int now;
 
-	if (!hp_up(d, true) || !ev_bufs(d, ev, 4))
-		return;
-	ev_post(d, ev, 4);
-	if (!hp_toggle(d, &now))
+	if (!hp_setup(d, true, true, ev, &now))
 		return;
 	if (!ev_next(d, ev, 4, CF_QUIET_MS * 5, &e, &len)) {
 		CF_DIAG("target %u %s, no event (the spec says these events can happen: not "
@@ -709,11 +741,8 @@ CONFORM_CHECK(scsi_hp_missed, "5.6.6.3.2-events-missed-bit", "with HOTPLUG and n
 	uint32_t len;
 	int now;
 
-	if (!hp_up(d, true) || !ev_bufs(d, ev, 4))
+	if (!hp_setup(d, true, false, ev, &now))
 		return;
-	if (!hp_toggle(d, &now))
-		return;
-	ev_post(d, ev, 4);
 	if (!ev_next(d, ev, 4, CF_QUIET_MS * 5, &e, &len)) {
 		/* No NO_EVENT report (a MAY): the next real event carries the bit. */
 		if (!hp_toggle(d, &now))
@@ -737,10 +766,7 @@ CONFORM_CHECK(scsi_hp_nofeat, "5.6.6.3.2-no-hotplug-events-without-feature", "wi
 	uint32_t len;
 	int now;
 
-	if (!hp_up(d, false) || !ev_bufs(d, ev, 4))
-		return;
-	ev_post(d, ev, 4);
-	if (!hp_toggle(d, &now))
+	if (!hp_setup(d, false, true, ev, &now))
 		return;
 	while (ev_next(d, ev, 4, CF_QUIET_MS * 5, &e, &len)) {
 		CF_DIAG("event %#x reason %u", e.event, e.reason);
