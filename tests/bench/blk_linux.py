@@ -29,6 +29,7 @@ Under TCG both guests are emulated alike: the ratio is what counts.
 """
 import os, re, statistics, subprocess, sys
 
+sys.dont_write_bytecode = True      # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import linuxguest  # noqa: E402
 
@@ -141,15 +142,16 @@ def boot(name, cmd, timeout):
 # Both programs' lines: "bench: blk qdN randread iops=I depth=D ... dev=vda" (blkbench)
 # and "bench: linux-blk qdN randread iops=I depth=D ... dev=/dev/vda" (linux-blkread).
 LINE = re.compile(r'^bench: (?:linux-)?blk qd(\d+) randread iops=(\d+) depth=([\d.]+)'
-                  r' ops=\d+ errors=(\d+)\S*.*?dev=(?:/dev/)?(\w+)', re.M)
+                  r' ops=\d+ errors=(\d+)(?: mode=(\w+))?.*?dev=(?:/dev/)?(\w+)', re.M)
 
 
 def parse(out):
-    """{(dev, qd): (iops, depth)} of the figures without errors."""
+    """{(dev, qd): (iops, depth, blkbench's mode or engine)} of the figures without errors."""
     res = {}
     for m in LINE.finditer(out):
         if int(m.group(4)) == 0:
-            res[(m.group(5), int(m.group(1)))] = (int(m.group(2)), float(m.group(3)))
+            res[(m.group(6), int(m.group(1)))] = (int(m.group(2)), float(m.group(3)),
+                                                  m.group(5) or '')
     return res
 
 
@@ -184,14 +186,24 @@ def main():
             order = ['ours', 'linux'] if k % 2 == 0 else ['linux', 'ours']
             for who in order:
                 if who == 'ours':
-                    runs['ours'].append(run_ours(acc, backend, k))
+                    r = run_ours(acc, backend, k)
                 elif vmlinuz:
-                    runs['linux'].append(run_linux(acc, backend, k, vmlinuz, initrd))
+                    r = run_linux(acc, backend, k, vmlinuz, initrd)
+                else:
+                    continue
+                runs[who].append(r)
+                # Each boot's figures, so the spread behind a median shows.
+                log('%s %s boot %d: %s' % (who, backend, k + 1, ', '.join(
+                    '%s qd%d %s' % (p, q, r[(d, q)][0] if (d, q) in r else 'missing')
+                    for p, d in DISKS for q in DEPTHS)))
+                if len(r) != len(DISKS) * len(DEPTHS):
+                    log('incomplete: console in %s' %
+                        os.path.join(WORK, '%s-%s-%d.log' % (who, backend, k)))
         for who, rs in runs.items():
             for key in {key for r in rs for key in r}:
                 vals = [r[key] for r in rs if key in r]
                 res[(backend, who) + key] = (int(statistics.median(v[0] for v in vals)),
-                                             statistics.median(v[1] for v in vals), len(vals))
+                                             statistics.median(v[1] for v in vals), vals[0][2])
 
     def fig(backend, who, dev, qd):
         return res.get((backend, who, dev, qd))
@@ -232,6 +244,15 @@ def main():
                     '%.2f' % l[1] if l else '-',
                     '%.2f' % (o[0] / l[0]) if o and l and l[0] else '-'))
     print('  (depth: the average number of requests in flight each guest measured)')
+    for backend in backends:
+        for prefix, dev in DISKS:
+            for who in ('ours', 'linux'):
+                f = fig(backend, who, dev, max(DEPTHS))
+                if f and f[1] < max(DEPTHS) / 2:
+                    why = (': the driver completes each request inside its submission '
+                           '(blkbench mode=sync)' if f[2] == 'sync' else '')
+                    print('  note: %s %s %s qd%d reached an average depth of %.2f only%s' % (
+                        who, backend, prefix, max(DEPTHS), f[1], why))
     return 0 if ok else 1
 
 

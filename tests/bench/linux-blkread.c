@@ -278,7 +278,9 @@ int main(int argc, char **argv)
 			}
 			memset(bufs[i], 0x5a, BS);
 		}
-		rnd = 0x9e3779b97f4a7c15ull;    /* blkbench's seed, each figure */
+		/* blkbench seeds once per command, and the bench gives it one
+		 * figure per command: each depth starts from the seed. */
+		rnd = 0x9e3779b97f4a7c15ull;
 		struct result r = {0};
 		int rc = qd == 1 ? run_pread(fd, slots, bufs[0], (uint64_t)secs * 1000000000ull, &r)
 				 : run_aio(fd, slots, bufs, (unsigned)qd,
