@@ -9,7 +9,9 @@ Both guests boot with the same arguments (q35, -m 256M, -smp 1, the same
 -cpu) and both disks: each its own 1 GiB node of QEMU's null-co driver
 (read-zeroes=on: no I/O at all, so the figure is the guest's and the
 virtio path's cost), and, with BENCH_BLK_LINUX_RAW=1, a second
-configuration on a raw image file (blk.py's, in the host page cache).
+configuration on a raw image file (blk.py's, read-only, in the host
+page cache). One boot measures both disks, one after the other (half the
+boots under TCG; the idle disk costs nothing).
 Ours is the product kernel (build/x86_64-product/kernel.elf) running
 `blkbench DEV SECONDS qd=1` then `qd=32` (drivers/blk/bench.c); Linux is
 Debian's cloud kernel with an initramfs from tests/bench/linuxguest.py
@@ -220,7 +222,7 @@ def main():
                           l[0] if l else '-', '%.2f' % l[1] if l else '-',
                           '%.2f' % (o[0] / l[0]) if o and l and l[0] else '-'), flush=True)
 
-    print('\nblock: ours against Linux, q35 -m %s -smp 1, %s; 4 KiB random reads, %d s per '
+    print('\nblock (x86_64 only): ours against Linux, q35 -m %s -smp 1, %s; 4 KiB random reads, %d s per '
           'figure; median of %d boots each' % (MEM, acc, SECS, RUNS))
     print('  disks: virtio-blk-pci (vda) and virtio-scsi-pci + scsi-hd (sda), each on its own '
           '%s node' % ' / '.join(backends))
