@@ -18,7 +18,11 @@ Debian's cloud kernel with an initramfs from tests/bench/linuxguest.py
 whose /init sets the disks' I/O scheduler to none and runs
 tests/bench/linux-blkread.c (pread at depth 1, native AIO at depth 32:
 the same generator, seed and 4 KiB slots as blkbench). Both print the
-average depth they measured.
+average depth they measured. Beside each guest's IOPS (by its own clock)
+the bench gives requests per second of CPU time the host gave QEMU while
+the figure ran (from /proc/PID/stat at the console lines that start and
+end it): under TCG on a busy host a guest's clock runs on while QEMU waits
+for a CPU, so IOPS swing with the host's load; that figure swings less.
 
 Each guest boots BENCH_BLK_LINUX_RUNS times (default 3; alternating which
 goes first), each figure is the median over the boots; the table gives
@@ -126,34 +130,81 @@ def linux_guest():
 
 
 # --- Runs ------------------------------------------------------------------------------
-def boot(name, cmd, timeout):
-    """The console of one boot (stdout), also kept in WORK/<name>.log."""
-    os.makedirs(WORK, exist_ok=True)
+CLK_TCK = os.sysconf('SC_CLK_TCK')
+
+
+def cpu_seconds(pid):
+    """User + system CPU seconds of process pid (all its threads) so far."""
     try:
-        out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                             stdin=subprocess.DEVNULL, timeout=timeout).stdout
-    except subprocess.TimeoutExpired as e:
-        out = e.stdout or b''
-        log('%s: no power-off within %d s' % (name, timeout))
-    out = out.decode('utf-8', 'replace')
+        with open('/proc/%d/stat' % pid) as f:
+            fields = f.read().rsplit(')', 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLK_TCK
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def boot(name, cmd, timeout):
+    """The console of one boot as [(QEMU's CPU seconds when the line came,
+    line)], also kept in WORK/<name>.log. QEMU's CPU time (its vCPU thread
+    and its I/O in the main loop) is what the host spent; unlike the guests'
+    clocks it does not run on while the host gives QEMU no CPU."""
+    import select, time
+    os.makedirs(WORK, exist_ok=True)
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         stdin=subprocess.DEVNULL)
+    lines, part = [], b''
+    end = time.monotonic() + timeout
+    try:
+        while True:
+            left = end - time.monotonic()
+            if left <= 0:
+                log('%s: no power-off within %d s' % (name, timeout))
+                break
+            if not select.select([p.stdout], [], [], min(left, 1.0))[0]:
+                continue
+            data = os.read(p.stdout.fileno(), 65536)
+            if not data:
+                break
+            cpu = cpu_seconds(p.pid)
+            part += data
+            *done, part = part.split(b'\n')
+            lines += [(cpu, ln.decode('utf-8', 'replace').rstrip('\r')) for ln in done]
+    finally:
+        if p.poll() is None:
+            p.kill()
+        p.wait()
+    if part:
+        lines.append((None, part.decode('utf-8', 'replace')))
     with open(os.path.join(WORK, name + '.log'), 'w') as f:
-        f.write(out)
-    return out
+        f.write(''.join('%s\n' % ln for _, ln in lines))
+    return lines
 
 
-# Both programs' lines: "bench: blk qdN randread iops=I depth=D ... dev=vda" (blkbench)
-# and "bench: linux-blk qdN randread iops=I depth=D ... dev=/dev/vda" (linux-blkread).
+# Both programs' lines: "bench: blk qdN randread iops=I depth=D ops=N errors=N mode=M dev=vda"
+# (blkbench) and "bench: linux-blk qdN randread iops=I depth=D ops=N errors=N engine=E
+# dev=/dev/vda" (linux-blkread).
 LINE = re.compile(r'^bench: (?:linux-)?blk qd(\d+) randread iops=(\d+) depth=([\d.]+)'
-                  r' ops=\d+ errors=(\d+)(?: mode=(\w+))?.*?dev=(?:/dev/)?(\w+)', re.M)
+                  r' ops=(\d+) errors=(\d+)(?: mode=(\w+))?.*?dev=(?:/dev/)?(\w+)')
+# The last of these before a figure's line is when that figure started: our
+# boot's end or the previous command's, /init's line before linux-blkread,
+# the previous figure.
+MARK = re.compile(r'^(bench: |boot: ready|run: |init: [a-z]+ \d+ sectors)')
 
 
-def parse(out):
-    """{(dev, qd): (iops, depth, blkbench's mode or engine)} of the figures without errors."""
-    res = {}
-    for m in LINE.finditer(out):
-        if int(m.group(4)) == 0:
-            res[(m.group(6), int(m.group(1)))] = (int(m.group(2)), float(m.group(3)),
-                                                  m.group(5) or '')
+def parse(lines):
+    """{(dev, qd): (iops, depth, blkbench's mode or '', ops per QEMU CPU
+    second or None)} of the figures without errors."""
+    res, mark = {}, None
+    for cpu, ln in lines:
+        m = LINE.match(ln)
+        if m and int(m.group(5)) == 0:
+            per_cpu = None
+            if cpu is not None and mark is not None and cpu > mark:
+                per_cpu = int(m.group(4)) / (cpu - mark)
+            res[(m.group(7), int(m.group(1)))] = (int(m.group(2)), float(m.group(3)),
+                                                  m.group(6) or '', per_cpu)
+        if MARK.match(ln):
+            mark = cpu
     return res
 
 
@@ -204,11 +255,19 @@ def main():
         for who, rs in runs.items():
             for key in {key for r in rs for key in r}:
                 vals = [r[key] for r in rs if key in r]
+                cpu = [v[3] for v in vals if v[3]]
                 res[(backend, who) + key] = (int(statistics.median(v[0] for v in vals)),
-                                             statistics.median(v[1] for v in vals), vals[0][2])
+                                             statistics.median(v[1] for v in vals), vals[0][2],
+                                             int(statistics.median(cpu)) if cpu else None)
 
     def fig(backend, who, dev, qd):
         return res.get((backend, who, dev, qd))
+
+    def ratio(o, l, i):
+        return '%.2f' % (o[i] / l[i]) if o and l and o[i] and l[i] else '-'
+
+    def val(f, i, fmt='%d'):
+        return fmt % f[i] if f and f[i] is not None else '-'
 
     ok = True
     for backend in backends:
@@ -217,13 +276,14 @@ def main():
                 o, l = fig(backend, 'ours', dev, qd), fig(backend, 'linux', dev, qd)
                 ok = ok and o is not None and (l is not None or not vmlinuz)
                 print('bench: blk-linux backend=%s %s qd%d ours_iops=%s ours_depth=%s '
-                      'linux_iops=%s linux_depth=%s ratio=%s' % (
-                          backend, prefix, qd, o[0] if o else '-', '%.2f' % o[1] if o else '-',
-                          l[0] if l else '-', '%.2f' % l[1] if l else '-',
-                          '%.2f' % (o[0] / l[0]) if o and l and l[0] else '-'), flush=True)
+                      'linux_iops=%s linux_depth=%s ratio=%s ours_ops_per_cpu_s=%s '
+                      'linux_ops_per_cpu_s=%s cpu_ratio=%s' % (
+                          backend, prefix, qd, val(o, 0), val(o, 1, '%.2f'), val(l, 0),
+                          val(l, 1, '%.2f'), ratio(o, l, 0), val(o, 3), val(l, 3),
+                          ratio(o, l, 3)), flush=True)
 
-    print('\nblock (x86_64 only): ours against Linux, q35 -m %s -smp 1, %s; 4 KiB random reads, %d s per '
-          'figure; median of %d boots each' % (MEM, acc, SECS, RUNS))
+    print('\nblock (x86_64 only): ours against Linux, q35 -m %s -smp 1, %s; 4 KiB random reads, '
+          '%d s per figure; median of %d boots each' % (MEM, acc, SECS, RUNS))
     print('  disks: virtio-blk-pci (vda) and virtio-scsi-pci + scsi-hd (sda), each on its own '
           '%s node' % ' / '.join(backends))
     if vmlinuz:
@@ -232,20 +292,23 @@ def main():
               '(pread at qd1, native AIO above)' % (
                   os.path.basename(vmlinuz).replace('vmlinuz-', ''),
                   'built in' if m and m.group(1) == 'y' else 'as a module'))
-    hdr = '%-8s %-11s %10s %6s %10s %6s %10s' % ('backend', 'figure', 'ours IOPS', 'depth',
-                                                 'linux IOPS', 'depth', 'ours/linux')
+    hdr = '%-8s %-10s %9s %6s %10s %6s %10s | %9s %9s %10s' % (
+        'backend', 'figure', 'ours IOPS', 'depth', 'linux IOPS', 'depth', 'ours/linux',
+        'ours/cpu', 'linux/cpu', 'ours/linux')
     print(hdr)
     print('-' * len(hdr))
     for backend in backends:
         for prefix, dev in DISKS:
             for qd in DEPTHS:
                 o, l = fig(backend, 'ours', dev, qd), fig(backend, 'linux', dev, qd)
-                print('%-8s %-11s %10s %6s %10s %6s %7s (>= 1.00)' % (
-                    backend, '%s qd%d' % (prefix, qd), o[0] if o else '-',
-                    '%.2f' % o[1] if o else '-', l[0] if l else '-',
-                    '%.2f' % l[1] if l else '-',
-                    '%.2f' % (o[0] / l[0]) if o and l and l[0] else '-'))
-    print('  (depth: the average number of requests in flight each guest measured)')
+                print('%-8s %-10s %9s %6s %10s %6s %10s | %9s %9s %10s' % (
+                    backend, '%s qd%d' % (prefix, qd), val(o, 0), val(o, 1, '%.2f'),
+                    val(l, 0), val(l, 1, '%.2f'), ratio(o, l, 0), val(o, 3), val(l, 3),
+                    ratio(o, l, 3)))
+    print('  target: ours/linux >= 1.00 (IOPS)')
+    print('  depth: the average number of requests in flight each guest measured; /cpu: '
+          'requests per second of CPU time the host gave QEMU (vCPU and I/O threads) while '
+          'the figure ran, which host load does not skew as it does the guests\' clocks')
     for backend in backends:
         for prefix, dev in DISKS:
             for who in ('ours', 'linux'):
