@@ -247,7 +247,8 @@ def main():
                 runs[who].append(r)
                 # Each boot's figures, so the spread behind a median shows.
                 log('%s %s boot %d: %s' % (who, backend, k + 1, ', '.join(
-                    '%s qd%d %s' % (p, q, r[(d, q)][0] if (d, q) in r else 'missing')
+                    '%s qd%d %s' % (p, q, '%d (%s/cpu-s)' % (r[(d, q)][0], r[(d, q)][3])
+                                    if (d, q) in r else 'missing')
                     for p, d in DISKS for q in DEPTHS)))
                 if len(r) != len(DISKS) * len(DEPTHS):
                     log('incomplete: console in %s' %
