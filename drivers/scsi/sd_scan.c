@@ -223,7 +223,8 @@ static int probe_lun(struct scsi_host *h, uint16_t t, uint32_t l)
 	if (!ro)
 		ro = sd_write_protected(d, buf);
 	d->bd.driver = scsi_disk_driver;
-	d->bd.flags = ro ? BLKDEV_F_RO : 0;
+	d->bd.flags = (ro ? BLKDEV_F_RO : 0) | (h->polled ? BLKDEV_F_POLL : 0);
+	sd_set_limits(d);
 	d->bd.align = 0;
 	d->bd.ops = &scsi_disk_ops;
 	d->bd.priv = d;
@@ -381,8 +382,14 @@ static void scan(struct scsi_host *h, int target)
 
 int scsi_host_add(struct scsi_host *h)
 {
+	sd_policy_init();
 	mutex_init(&h->lock);
 	h->disks = NULL;
+	int rc = sd_pool_create(h);
+	if (rc) {
+		pr_err("%s: no memory for its commands: no disks\n", h->name);
+		return rc;
+	}
 	h->next = hosts;
 	hosts = h;
 	uint64_t t0 = time_ns();
@@ -392,8 +399,12 @@ int scsi_host_add(struct scsi_host *h)
 	unsigned n = 0;
 	for (struct scsi_disk *d = h->disks; d; d = d->next)
 		n++;
-	pr_info("%s: %u disk(s) on targets 0..%u, scanned in %llu ms\n", h->name, n,
-		h->max_target, (unsigned long long)((time_ns() - t0) / NSEC_PER_MSEC));
+	unsigned cmds, used, max_used, waiting;
+	uint64_t waits;
+	sd_pool_stats(h, &cmds, &used, &max_used, &waiting, &waits);
+	pr_info("%s: %u disk(s) on targets 0..%u, scanned in %llu ms, %u commands at once\n",
+		h->name, n, h->max_target,
+		(unsigned long long)((time_ns() - t0) / NSEC_PER_MSEC), cmds);
 	return 0;
 }
 
@@ -452,6 +463,11 @@ static int cmd_lsscsi(int argc, char **argv)
 				d->type == SCSI_TYPE_CDROM ? "cd/dvd" : "disk", d->bd.name,
 				d->vendor, d->product, d->id);
 		}
+		unsigned n, used, max_used, waiting;
+		uint64_t waits;
+		sd_pool_stats(h, &n, &used, &max_used, &waiting, &waits);
+		kprintf("%-8s commands: %u, in use %u (most %u), waiting %u (ever %llu)\n",
+			h->name, n, used, max_used, waiting, (unsigned long long)waits);
 		mutex_unlock(&h->lock);
 	}
 	return 0;
