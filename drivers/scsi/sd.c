@@ -235,17 +235,27 @@ int sd_pool_create(struct scsi_host *h)
 	return 0;
 }
 
-void sd_pool_stats(struct scsi_host *h, unsigned *n, unsigned *used, unsigned *max_used,
-		   unsigned *waiting, uint64_t *waits)
+void sd_pool_stats(struct scsi_host *h, struct scsi_pool_stats *st)
 {
 	struct sd_pool *p = h->pool;
+	memset(st, 0, sizeof(*st));
+	if (!p)
+		return;
 	unsigned long flags = irq_save();
-	*n = p ? p->acct.n : 0;
-	*used = p ? scsi_pool_used(&p->acct) : 0;
-	*max_used = p ? p->acct.max_used : 0;
-	*waiting = p ? p->acct.waiting : 0;
-	*waits = p ? p->acct.waits : 0;
+	st->cmds = p->acct.n;
+	st->used = scsi_pool_used(&p->acct);
+	st->max_used = p->acct.max_used;
+	st->waiting = p->acct.waiting;
+	st->waits = p->acct.waits;
 	irq_restore(flags);
+}
+
+int scsi_disk_pool_stats(struct blkdev *bd, struct scsi_pool_stats *st)
+{
+	if (!bd || bd->driver != scsi_disk_driver)
+		return -ENODEV;
+	sd_pool_stats(((struct scsi_disk *)bd->priv)->host, st);
+	return 0;
 }
 
 static void sd_start(struct sd_pool *p, unsigned i, struct blk_req *r);

@@ -30,8 +30,7 @@ void sd_policy_init(void);
  * -ENOMEM. */
 int sd_pool_create(struct scsi_host *h);
 /* Its state, for lsscsi. */
-void sd_pool_stats(struct scsi_host *h, unsigned *n, unsigned *used, unsigned *max_used,
-		   unsigned *waiting, uint64_t *waits);
+void sd_pool_stats(struct scsi_host *h, struct scsi_pool_stats *st);
 /* max_write_zeroes and max_discard from the sector size, max_sectors and
  * the UNMAP limits. */
 void sd_set_limits(struct scsi_disk *d);

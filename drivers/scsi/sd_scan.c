@@ -399,12 +399,11 @@ int scsi_host_add(struct scsi_host *h)
 	unsigned n = 0;
 	for (struct scsi_disk *d = h->disks; d; d = d->next)
 		n++;
-	unsigned cmds, used, max_used, waiting;
-	uint64_t waits;
-	sd_pool_stats(h, &cmds, &used, &max_used, &waiting, &waits);
+	struct scsi_pool_stats ps;
+	sd_pool_stats(h, &ps);
 	pr_info("%s: %u disk(s) on targets 0..%u, scanned in %llu ms, %u commands at once\n",
 		h->name, n, h->max_target,
-		(unsigned long long)((time_ns() - t0) / NSEC_PER_MSEC), cmds);
+		(unsigned long long)((time_ns() - t0) / NSEC_PER_MSEC), ps.cmds);
 	return 0;
 }
 
@@ -463,11 +462,16 @@ static int cmd_lsscsi(int argc, char **argv)
 				d->type == SCSI_TYPE_CDROM ? "cd/dvd" : "disk", d->bd.name,
 				d->vendor, d->product, d->id);
 		}
-		unsigned n, used, max_used, waiting;
-		uint64_t waits;
-		sd_pool_stats(h, &n, &used, &max_used, &waiting, &waits);
-		kprintf("%-8s commands: %u, in use %u (most %u), waiting %u (ever %llu)\n",
-			h->name, n, used, max_used, waiting, (unsigned long long)waits);
+		struct scsi_pool_stats ps;
+		struct scsi_host_stats hs;
+		sd_pool_stats(h, &ps);
+		h->ops->stats(h, &hs);
+		kprintf("%-8s commands %u, out %u (most %u), requests waiting %u (ever %llu); "
+			"on the ring %u (most %u), waiting for room %u (ever %llu); "
+			"aborts %u, LUN resets %u, bad answers %u\n",
+			h->name, ps.cmds, ps.used, ps.max_used, ps.waiting,
+			(unsigned long long)ps.waits, hs.on_ring, hs.max_on_ring, hs.waiting,
+			(unsigned long long)hs.waited, hs.aborts, hs.resets, hs.bad);
 		mutex_unlock(&h->lock);
 	}
 	return 0;

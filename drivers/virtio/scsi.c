@@ -383,8 +383,21 @@ static int vscsi_queue(struct scsi_host *h, struct scsi_cmd *c)
 	return rc == 0 || rc == -EINVAL ? rc : -EIO;
 }
 
+static void vscsi_stats(struct scsi_host *h, struct scsi_host_stats *st)
+{
+	struct vscsi *vs = h->priv;
+	unsigned long flags = irq_save();
+	*st = (struct scsi_host_stats){
+		.on_ring = vs->on_ring, .max_on_ring = vs->max_on_ring,
+		.waiting = vs->waiting, .waited = vs->waited,
+		.aborts = vs->n_abort, .resets = vs->n_reset, .bad = vs->n_bad,
+	};
+	irq_restore(flags);
+}
+
 static const struct scsi_host_ops vscsi_ops = {
 	.queue = vscsi_queue,
+	.stats = vscsi_stats,
 };
 
 /* ---- the watchdog: timeouts and task management (§5.6.6.2) ------------------------ */
@@ -622,10 +635,11 @@ static int vscsi_probe(struct virtio_dev *vdev)
 	if (rc)
 		return rc;
 	uint16_t max_target = 0;
-	uint32_t max_lun = 0, max_sectors = 0;
+	uint32_t max_lun = 0, max_sectors = 0, cmd_per_lun = 0;
 	CREAD(vs, max_target, &max_target);
 	CREAD(vs, max_lun, &max_lun);
 	CREAD(vs, max_sectors, &max_sectors);
+	CREAD(vs, cmd_per_lun, &cmd_per_lun);
 
 	struct virtqueue *vqs[3];
 	const struct virtio_vq_info info[3] = {
@@ -656,11 +670,11 @@ static int vscsi_probe(struct virtio_dev *vdev)
 	vs->host.max_bytes = VSCSI_MAX_BYTES;
 	if (max_sectors && (uint64_t)max_sectors * 512 < VSCSI_MAX_BYTES)
 		vs->host.max_bytes = max_sectors * 512;
-	/* As many commands as the ring holds at once: one descriptor each
-	 * with indirect tables, else up to four (header, data, response,
-	 * data); more would only wait in our FIFO. */
-	unsigned per = virtio_has_feature(vdev, VIRTIO_F_INDIRECT_DESC) ? 1 : 4;
-	vs->host.can_queue = MAX(1u, MIN(virtio_vq_size(vs->req) / per, (unsigned)VSCSI_MAX_QUEUE));
+	/* The SCSI layer hands us at most this many commands at once
+	 * (cmd_per_lun, §5.6.4: a hint; QEMU says 128). What the ring has no
+	 * room for waits in our FIFO. */
+	vs->host.can_queue = cmd_per_lun ? MIN(cmd_per_lun, (uint32_t)VSCSI_MAX_QUEUE)
+					 : VSCSI_MAX_QUEUE;
 	vs->poll = virtio_polling(vdev);
 	vs->host.polled = vs->poll;
 	virtio_set_drvdata(vdev, vs);

@@ -80,6 +80,21 @@ struct scsi_host;
 struct scsi_disk;
 struct sd_pool;
 
+/* A transport's queue, as its stats op tells it. */
+struct scsi_host_stats {
+	unsigned on_ring, max_on_ring;  /* commands the device holds: now, most */
+	unsigned waiting;               /* queued, waiting for room on the ring */
+	uint64_t waited;                /* ever */
+	unsigned aborts, resets, bad;   /* ABORT TASKs, LUN resets, bad answers */
+};
+
+/* The SCSI layer's command pool of a host (<drivers/scsi_pool.h>). */
+struct scsi_pool_stats {
+	unsigned cmds, used, max_used;  /* its size; out now, most at once */
+	unsigned waiting;               /* block requests waiting for one */
+	uint64_t waits;                 /* ever */
+};
+
 struct scsi_host_ops {
 	/* Post c to its target and return: never sleeps or spins (callable
 	 * with interrupts disabled, from a completion or a timer); a command
@@ -89,6 +104,8 @@ struct scsi_host_ops {
 	 * bound (see the top of this file). @return 0, or -errno when c was
 	 * not posted (then nothing of it is called). */
 	int (*queue)(struct scsi_host *h, struct scsi_cmd *c);
+	/* Its counters now (any context). */
+	void (*stats)(struct scsi_host *h, struct scsi_host_stats *st);
 };
 
 struct scsi_host {
@@ -140,6 +157,9 @@ int scsi_disk_addr(struct blkdev *bd, struct scsi_host **h, uint16_t *target,
 const char *scsi_disk_id(struct blkdev *bd);
 /* Is bd a SCSI disk that was hot-unplugged (requests fail with -ENODEV)? */
 bool scsi_disk_gone(struct blkdev *bd);
+/* The command pool of bd's host. @return 0, or -ENODEV if bd is not a
+ * SCSI disk. */
+int scsi_disk_pool_stats(struct blkdev *bd, struct scsi_pool_stats *st);
 /* The driver name SCSI disks register with ("scsi"). */
 extern const char scsi_disk_driver[];
 
