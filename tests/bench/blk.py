@@ -154,9 +154,11 @@ def main():
     acc = accel()
     make_image()
     results = {}
-    for kind in KINDS:
-        for backend in BACKENDS:
-            for mode in MODES:
+    # The kinds alternate per configuration, so that a change in the
+    # host's load between runs does not lean on the scsi/blk ratio.
+    for backend in BACKENDS:
+        for mode in MODES:
+            for kind in KINDS:
                 r = median_runs(acc, kind, backend, mode)
                 results[(kind, backend, mode)] = r
                 for f in FIGS:
