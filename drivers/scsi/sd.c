@@ -321,7 +321,12 @@ static void sd_start(struct sd_pool *p, unsigned i, struct blk_req *r)
 		sd_finish(p, io, -ENODEV);
 		return;
 	}
-	memset(c, 0, offsetof(struct scsi_cmd, host_priv));
+	/* Only what the issuer sets: the rest is scsi_start's and the
+	 * transport's to fill (a memset of the whole command, sense bytes
+	 * and all, costs per request for nothing). */
+	c->data = NULL;
+	c->len = 0;
+	c->dir = SCSI_DIR_NONE;
 	switch (r->op) {
 	case BLK_OP_READ:
 	case BLK_OP_WRITE:

@@ -355,6 +355,8 @@ static int vscsi_queue(struct scsi_host *h, struct scsi_cmd *c)
 
 	if (c->cdb.len > VIRTIO_SCSI_CDB_SIZE || (c->dir != SCSI_DIR_NONE && c->len && !c->data))
 		return -EINVAL;
+	/* All of it: a device that claims sense bytes it did not write
+	 * must not hand back an earlier command's. */
 	memset(r, 0, sizeof(*r));
 	if (virtio_scsi_lun_encode(c->target, c->lun, r->req.lun))
 		return -ENODEV;         /* no such address on this bus */
