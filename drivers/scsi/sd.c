@@ -40,9 +40,11 @@ const char scsi_disk_driver[] = "scsi";
 
 static const uint8_t sd_zeroes[SD_ZERO_BYTES] __aligned(4096);
 static uint64_t sd_ready_ns = 10000 * NSEC_PER_MSEC;
+static bool sd_ready_read;
 
 void sd_policy_init(void)
 {
+	sd_ready_read = true;
 	sd_ready_ns = (uint64_t)cmdline_get_range("scsi.ready_ms", 0, 3600000, 10000) *
 		      NSEC_PER_MSEC;
 }
@@ -173,6 +175,9 @@ static void policy_end(struct scsi_cmd *c)
 
 void scsi_start(struct scsi_host *h, struct scsi_cmd *c, const char *who)
 {
+	/* The first command of all comes from a thread (a scan, a test). */
+	if (!sd_ready_read)
+		sd_policy_init();
 	c->host_ = h;
 	c->who_ = who;
 	c->tries_ = 0;
