@@ -6,7 +6,8 @@
  * gives only in rare states are played here: UNIT ATTENTION in a row,
  * NOT READY becoming ready (waited out on the policy's timer, never by
  * sleeping in the completion), BUSY, a transport asking for a retry, and
- * the errors each sense key maps to. The case sets scsi.ready_ms=300. */
+ * the errors each sense key maps to. scsi_policy_bounds gives up on NOT
+ * READY only when scsi.ready_ms is short (its own case sets 300). */
 #include <kern/test.h>
 #include <kern/cmdline.h>
 #include <kern/errno.h>
