@@ -223,7 +223,8 @@ static int probe_lun(struct scsi_host *h, uint16_t t, uint32_t l)
 	if (!ro)
 		ro = sd_write_protected(d, buf);
 	d->bd.driver = scsi_disk_driver;
-	d->bd.flags = ro ? BLKDEV_F_RO : 0;
+	d->bd.flags = (ro ? BLKDEV_F_RO : 0) | (h->polled ? BLKDEV_F_POLL : 0);
+	sd_set_limits(d);
 	d->bd.align = 0;
 	d->bd.ops = &scsi_disk_ops;
 	d->bd.priv = d;
@@ -381,8 +382,14 @@ static void scan(struct scsi_host *h, int target)
 
 int scsi_host_add(struct scsi_host *h)
 {
+	sd_policy_init();
 	mutex_init(&h->lock);
 	h->disks = NULL;
+	int rc = sd_pool_create(h);
+	if (rc) {
+		pr_err("%s: no memory for its commands: no disks\n", h->name);
+		return rc;
+	}
 	h->next = hosts;
 	hosts = h;
 	uint64_t t0 = time_ns();
@@ -392,8 +399,11 @@ int scsi_host_add(struct scsi_host *h)
 	unsigned n = 0;
 	for (struct scsi_disk *d = h->disks; d; d = d->next)
 		n++;
-	pr_info("%s: %u disk(s) on targets 0..%u, scanned in %llu ms\n", h->name, n,
-		h->max_target, (unsigned long long)((time_ns() - t0) / NSEC_PER_MSEC));
+	struct scsi_pool_stats ps;
+	sd_pool_stats(h, &ps);
+	pr_info("%s: %u disk(s) on targets 0..%u, scanned in %llu ms, %u commands at once\n",
+		h->name, n, h->max_target,
+		(unsigned long long)((time_ns() - t0) / NSEC_PER_MSEC), ps.cmds);
 	return 0;
 }
 
@@ -452,6 +462,16 @@ static int cmd_lsscsi(int argc, char **argv)
 				d->type == SCSI_TYPE_CDROM ? "cd/dvd" : "disk", d->bd.name,
 				d->vendor, d->product, d->id);
 		}
+		struct scsi_pool_stats ps;
+		struct scsi_host_stats hs;
+		sd_pool_stats(h, &ps);
+		h->ops->stats(h, &hs);
+		kprintf("%-8s commands %u, out %u (most %u), requests waiting %u (ever %llu); "
+			"on the ring %u (most %u), waiting for room %u (ever %llu); "
+			"aborts %u, LUN resets %u, bad answers %u\n",
+			h->name, ps.cmds, ps.used, ps.max_used, ps.waiting,
+			(unsigned long long)ps.waits, hs.on_ring, hs.max_on_ring, hs.waiting,
+			(unsigned long long)hs.waited, hs.aborts, hs.resets, hs.bad);
 		mutex_unlock(&h->lock);
 	}
 	return 0;

@@ -7,7 +7,16 @@
  * UNIT RESET, for a command unanswered past scsi.timeout_ms), and the event
  * queue (§5.6.6.3: hot-plug, hot-unplug, parameter changes) read by a
  * thread per adapter. Like every device driver it never learns its
- * transport. */
+ * transport.
+ *
+ * Nothing waits on a command. queue posts it, or, when the ring has no
+ * room, keeps it in a FIFO that completions drain, and returns. Completions
+ * come from the request queue's interrupt (irq mode) or from the adapter's
+ * I/O thread, which in poll mode spins on the used rings (yielding before
+ * every look) while commands are out, and in both modes is the watchdog:
+ * it looks at the device status and at each command's deadline, and sends
+ * the task-management requests for those past it without waiting for the
+ * answer (the control queue's completion logs it). */
 #include <drivers/virtio.h>
 #include <drivers/virtio_scsi.h>
 #include <drivers/scsi_host.h>
@@ -17,6 +26,7 @@
 #include <kern/printk.h>
 #include <kern/sched.h>
 #include <kern/time.h>
+#include <arch/barrier.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,16 +39,32 @@ CMDLINE_OPT(scsi_abort, "scsi.abort",
 #define VSCSI_EVENTS        8           /* event buffers kept posted */
 #define VSCSI_MAX_BYTES     (1u << 20)
 #define VSCSI_REQ_MAGIC     0x56534352u /* "VSCR" */
+#define VSCSI_MAX_QUEUE     128         /* commands handed to us at once */
+/* The irq-mode watchdog's period while commands are out, and how many
+ * looks at the ring poll mode takes between two watchdog rounds. */
+#define VSCSI_WATCH_NS      (100 * NSEC_PER_MSEC)
+#define VSCSI_POLL_CHECK    64
 
-/* One command in flight, kept in its scsi_cmd's host_priv: whoever owns
- * the command owns the memory the device writes, until done. */
+/* How far a command's timeout has gone (§5.6.6.2). */
+enum vscsi_stage {
+	VSCSI_ST_NORMAL,        /* deadline: scsi.timeout_ms after posting */
+	VSCSI_ST_ABORT_SENT,    /* ABORT TASK out: as long again */
+	VSCSI_ST_RESET_SENT,    /* LOGICAL UNIT RESET out: as long again, then fail */
+};
+
+/* One command, kept in its scsi_cmd's host_priv: whoever owns the command
+ * owns the memory the device writes, until done. */
 struct vscsi_req {
 	struct virtio_scsi_req_cmd req;     /* device-readable */
 	struct virtio_scsi_resp_cmd resp;   /* device-writable */
 	uint32_t magic;
+	uint8_t stage;                      /* enum vscsi_stage */
 	bool aborted;                       /* we sent a TMF for it */
 	struct scsi_cmd *cmd;
 	struct vscsi *vs;
+	uint64_t deadline;                  /* the watchdog's next step */
+	/* On the ring (oldest first, both links) or waiting (next only). */
+	struct vscsi_req *next, *prev;
 };
 _Static_assert(sizeof(struct vscsi_req) <= sizeof(((struct scsi_cmd *)0)->host_priv),
 	       "SCSI_HOST_PRIV_WORDS too small for a virtio-scsi request");
@@ -48,33 +74,140 @@ static struct vscsi_req *req_of(struct scsi_cmd *c)
 	return (struct vscsi_req *)c->host_priv;
 }
 
+/* The one task-management request an adapter has out at a time. */
 struct vscsi_tmf {
-	struct virtio_scsi_ctrl_tmf req;
-	uint8_t resp;
-	int err;
-	volatile bool done;
+	struct virtio_scsi_ctrl_tmf req;    /* device-readable */
+	uint8_t resp;                       /* device-writable */
+	bool busy;
+	uint64_t deadline;                  /* unanswered past it: fail */
 };
 
 struct vscsi {
 	struct scsi_host host;
 	struct virtio_dev *vdev;
 	struct virtqueue *ctrl, *evq, *req;
-	uint64_t next_id;
 	uint64_t timeout_ns;
 	bool abort_task;                    /* scsi.abort: ABORT TASK first */
-	struct mutex tmf_lock;
+	bool poll;
+	/* Everything below up to the events changes with interrupts
+	 * disabled only. */
+	uint64_t next_id;
+	struct vscsi_req *ring_head, *ring_tail;    /* on the ring */
+	struct vscsi_req *wait_head, *wait_tail;    /* no room yet: FIFO */
+	unsigned in_done;                   /* inside a completion: kicks wait */
+	bool kick_pending;
 	struct vscsi_tmf tmf;
+	struct waitq idle;                  /* the I/O thread, nothing out */
+	struct waitq watch;                 /* the irq-mode watchdog's sleep */
 	struct virtio_scsi_event events[VSCSI_EVENTS];
 	uint32_t ev_len[VSCSI_EVENTS];
 	uint8_t ev_ring[VSCSI_EVENTS];      /* completed event buffers, in order */
 	unsigned ev_head, ev_tail;
 	bool ev_dead;
 	struct semaphore ev_sem;
-	/* Counters: answers that broke the rules, aborts, LUN resets. */
+	/* Counters: answers that broke the rules, aborts, LUN resets; on
+	 * the ring now and at most; commands that waited for room. */
 	unsigned n_bad, n_abort, n_reset;
+	unsigned on_ring, max_on_ring, waiting;
+	uint64_t waited;
 };
 
 static unsigned vscsi_count;
+
+/* ---- the ring and the waiting list (interrupts disabled) ----------------------- */
+
+static void ring_add(struct vscsi *vs, struct vscsi_req *r)
+{
+	r->next = NULL;
+	r->prev = vs->ring_tail;
+	if (vs->ring_tail)
+		vs->ring_tail->next = r;
+	else
+		vs->ring_head = r;
+	vs->ring_tail = r;
+	if (++vs->on_ring > vs->max_on_ring)
+		vs->max_on_ring = vs->on_ring;
+}
+
+static void ring_del(struct vscsi *vs, struct vscsi_req *r)
+{
+	if (r->prev)
+		r->prev->next = r->next;
+	else
+		vs->ring_head = r->next;
+	if (r->next)
+		r->next->prev = r->prev;
+	else
+		vs->ring_tail = r->prev;
+	r->next = r->prev = NULL;
+	vs->on_ring--;
+}
+
+static void wait_add(struct vscsi *vs, struct vscsi_req *r)
+{
+	r->next = NULL;
+	if (vs->wait_tail)
+		vs->wait_tail->next = r;
+	else
+		vs->wait_head = r;
+	vs->wait_tail = r;
+	vs->waiting++;
+	vs->waited++;
+}
+
+static struct vscsi_req *wait_take(struct vscsi *vs)
+{
+	struct vscsi_req *r = vs->wait_head;
+	if (r) {
+		vs->wait_head = r->next;
+		if (!vs->wait_head)
+			vs->wait_tail = NULL;
+		r->next = NULL;
+		vs->waiting--;
+	}
+	return r;
+}
+
+/* Tell the device: at once, or, inside a completion, once the last of the
+ * batch is done (a completion that sends the next command would otherwise
+ * notify once per command). */
+static void vscsi_kick(struct vscsi *vs)
+{
+	if (vs->in_done) {
+		vs->kick_pending = true;
+		return;
+	}
+	virtio_kick(vs->req);
+}
+
+/* §5.6.6.1: readable header and data-out, then the writable response and
+ * data-in. @return 0 (on the ring), -ENOSPC (no room now), -EINVAL, -EIO. */
+static int vscsi_post(struct vscsi *vs, struct vscsi_req *r)
+{
+	struct scsi_cmd *c = r->cmd;
+	struct vq_sg sg[4];
+	unsigned n_out = 0, n_in = 0, n = 0;
+
+	sg[n++] = (struct vq_sg){ &r->req, sizeof(r->req) };
+	n_out++;
+	if (c->dir == SCSI_DIR_OUT && c->len) {
+		sg[n++] = (struct vq_sg){ c->data, c->len };
+		n_out++;
+	}
+	sg[n++] = (struct vq_sg){ &r->resp, sizeof(r->resp) };
+	n_in++;
+	if (c->dir == SCSI_DIR_IN && c->len) {
+		sg[n++] = (struct vq_sg){ c->data, c->len };
+		n_in++;
+	}
+	int rc = virtio_enqueue_nowait(vs->req, r, sg, n_out, n_in);
+	if (rc)
+		return rc;
+	r->stage = VSCSI_ST_NORMAL;
+	r->deadline = time_ns() + vs->timeout_ns;
+	ring_add(vs, r);
+	return 0;
+}
 
 /* ---- completions (interrupts disabled) --------------------------------------- */
 
@@ -109,29 +242,90 @@ static void vscsi_finish(struct vscsi_req *r, uint32_t used, int err)
 		c->end(c);
 }
 
+/* Move waiting commands onto the ring while there is room; fail the ones
+ * the device refuses (a failed device: -EIO). */
+static void vscsi_refill(struct vscsi *vs)
+{
+	bool kick = false;
+	struct vscsi_req *r;
+
+	while ((r = wait_take(vs))) {
+		int rc = vscsi_post(vs, r);
+		if (rc == -ENOSPC) {
+			/* Back to the head of the FIFO, its place. */
+			r->next = vs->wait_head;
+			vs->wait_head = r;
+			if (!vs->wait_tail)
+				vs->wait_tail = r;
+			vs->waiting++;
+			break;
+		}
+		if (rc == 0)
+			kick = true;
+		else
+			vscsi_finish(r, 0, rc);     /* may queue more: they wait */
+	}
+	if (kick)
+		vscsi_kick(vs);
+}
+
 static void vscsi_req_done(struct virtqueue *vq, void *cookie, uint32_t len, int err)
 {
+	struct vscsi *vs = virtio_get_drvdata(virtio_vq_dev(vq));
 	struct vscsi_req *r = cookie;
 	/* The core hands back only cookies it has in flight; a request we
 	 * do not know, or one already finished, would still be a device (or
 	 * driver) bug worth saying so rather than acting on. */
-	if (!r || r->magic != VSCSI_REQ_MAGIC || r->cmd->done) {
-		struct vscsi *vs = virtio_get_drvdata(virtio_vq_dev(vq));
+	if (!vs || !r || r->magic != VSCSI_REQ_MAGIC || r->cmd->done) {
 		if (vs)
 			vs->n_bad++;
 		pr_err("virtio-scsi: completion for an unknown request ignored\n");
 		return;
 	}
+	ring_del(vs, r);
+	vs->in_done++;
 	vscsi_finish(r, len, err);
+	vscsi_refill(vs);
+	vs->in_done--;
+	/* More completions waiting: the core calls us again for them (its
+	 * drain loop takes every one), and the last one kicks. */
+	if (vs->kick_pending && !vs->in_done && !virtio_has_used(vq)) {
+		vs->kick_pending = false;
+		virtio_kick(vq);
+	}
 }
 
+static const char *tmf_name(uint32_t subtype)
+{
+	return subtype == VIRTIO_SCSI_T_TMF_ABORT_TASK ? "ABORT TASK" : "LOGICAL UNIT RESET";
+}
+
+/* A TMF's answer (§5.6.6.2): logged; the command it was for completes on
+ * the request queue (ABORTED or RESET, which it reads as -ETIMEDOUT). */
 static void vscsi_ctrl_done(struct virtqueue *vq, void *cookie, uint32_t len, int err)
 {
-	(void)vq;
-	(void)len;
+	struct vscsi *vs = virtio_get_drvdata(virtio_vq_dev(vq));
 	struct vscsi_tmf *m = cookie;
-	m->err = err;
-	m->done = true;
+	(void)len;
+	if (!vs || m != &vs->tmf || !m->busy)
+		return;
+	int rc;
+	if (err)
+		rc = -EIO;
+	else if (m->resp == VIRTIO_SCSI_S_OK || m->resp == VIRTIO_SCSI_S_FUNCTION_SUCCEEDED)
+		rc = 0;
+	else if (m->resp == VIRTIO_SCSI_S_FUNCTION_REJECTED)
+		rc = -EOPNOTSUPP;
+	else if (m->resp == VIRTIO_SCSI_S_BAD_TARGET || m->resp == VIRTIO_SCSI_S_INCORRECT_LUN)
+		rc = -ENODEV;
+	else
+		rc = -EIO;
+	pr_warn("%s: %s (target %u lun %u, tag %llu): response %u, %d\n", vs->host.name,
+		tmf_name(m->req.subtype), m->req.lun[1],
+		(m->req.lun[2] & 0x3f) << 8 | m->req.lun[3], (unsigned long long)m->req.id,
+		m->resp, rc);
+	m->busy = false;
+	waitq_wake_one(&vs->watch);
 }
 
 static void vscsi_event_done(struct virtqueue *vq, void *cookie, uint32_t len, int err)
@@ -151,164 +345,177 @@ static void vscsi_event_done(struct virtqueue *vq, void *cookie, uint32_t len, i
 	sem_up(&vs->ev_sem);
 }
 
-/* ---- task management (§5.6.6.2) ------------------------------------------------ */
-
-static const char *tmf_name(uint32_t subtype)
-{
-	return subtype == VIRTIO_SCSI_T_TMF_ABORT_TASK ? "ABORT TASK" : "LOGICAL UNIT RESET";
-}
-
-/* One TMF at a time; the control queue wait is the core's (bounded: a
- * device that leaves it unanswered is failed). @return 0 (done), -ENODEV,
- * -EOPNOTSUPP (rejected), -EIO. */
-static int vscsi_tmf(struct vscsi *vs, uint32_t subtype, const uint8_t lun[8], uint64_t id)
-{
-	mutex_lock(&vs->tmf_lock);
-	struct vscsi_tmf *m = &vs->tmf;
-	memset(m, 0, sizeof(*m));
-	m->req.type = VIRTIO_SCSI_T_TMF;
-	m->req.subtype = subtype;
-	memcpy(m->req.lun, lun, 8);
-	m->req.id = id;
-	m->resp = 0xff;
-	struct vq_sg sg[2] = { { &m->req, sizeof(m->req) }, { &m->resp, 1 } };
-	int rc = virtio_enqueue(vs->ctrl, m, sg, 1, 1);
-	if (!rc) {
-		virtio_kick(vs->ctrl);
-		virtio_wait(vs->ctrl, &m->done);
-		if (m->err)
-			rc = -EIO;
-		else if (m->resp == VIRTIO_SCSI_S_OK ||
-			 m->resp == VIRTIO_SCSI_S_FUNCTION_SUCCEEDED)
-			rc = 0;
-		else if (m->resp == VIRTIO_SCSI_S_FUNCTION_REJECTED)
-			rc = -EOPNOTSUPP;
-		else if (m->resp == VIRTIO_SCSI_S_BAD_TARGET ||
-			 m->resp == VIRTIO_SCSI_S_INCORRECT_LUN)
-			rc = -ENODEV;
-		else
-			rc = -EIO;
-	}
-	pr_warn("%s: %s (target %u lun %u, tag %llu): response %u, %d\n", vs->host.name,
-		tmf_name(subtype), lun[1], (lun[2] & 0x3f) << 8 | lun[3],
-		(unsigned long long)id, m->resp, rc);
-	mutex_unlock(&vs->tmf_lock);
-	return rc;
-}
-
 /* ---- commands (§5.6.6.1) ---------------------------------------------------------- */
 
-/* Wait up to ns for c. A Ctrl-C (thread_interrupt) does not cut the wait
- * short, since the command's buffers are the caller's and the device may
- * still write them; it stays pending for the caller to see afterwards.
- * @return 0 (done), -ETIMEDOUT, -EIO (device failed). */
-static int wait_for(struct vscsi *vs, struct scsi_cmd *c, uint64_t ns)
-{
-	uint64_t end = time_ns() + ns;
-	bool interrupted = false;
-	int rc;
-	for (;;) {
-		uint64_t now = time_ns();
-		rc = now >= end ? -ETIMEDOUT : virtio_wait_intr(vs->req, &c->done, end - now);
-		if (rc != -EINTR)
-			break;
-		interrupted = true;
-		thread_clear_interrupt();
-	}
-	if (c->done)
-		rc = 0;
-	if (interrupted)
-		thread_interrupt(thread_self());
-	return rc;
-}
-
-/* Wait for c within scsi.timeout_ms; past it ABORT TASK, then LOGICAL
- * UNIT RESET, each given the same time, then fail the device (which gives
- * every request back with -EIO). So this always returns with c done. */
-static void vscsi_wait(struct scsi_host *h, struct scsi_cmd *c)
-{
-	struct vscsi *vs = h->priv;
-	struct vscsi_req *r = req_of(c);
-	uint64_t tag = r->req.id;
-	uint8_t lun[8];
-	memcpy(lun, r->req.lun, 8);
-
-	int rc = wait_for(vs, c, vs->timeout_ns);
-	if (rc != -ETIMEDOUT)
-		goto finish;
-	pr_err("%s: command 0x%02x (target %u lun %u, tag %llu) unanswered after %llu ms: aborting\n",
-	       vs->host.name, c->cdb.b[0], c->target, c->lun, (unsigned long long)tag,
-	       (unsigned long long)(vs->timeout_ns / NSEC_PER_MSEC));
-	/* Marked before the TMF goes out, so the ABORTED or RESET answer
-	 * it brings reads as a timeout, not as a retryable reset. */
-	unsigned long flags = irq_save();
-	if (!c->done)
-		r->aborted = true;
-	irq_restore(flags);
-	if (vs->abort_task) {
-		vs->n_abort++;
-		vscsi_tmf(vs, VIRTIO_SCSI_T_TMF_ABORT_TASK, lun, tag);
-		rc = wait_for(vs, c, vs->timeout_ns);
-		if (rc != -ETIMEDOUT)
-			goto finish;
-	}
-	vs->n_reset++;
-	vscsi_tmf(vs, VIRTIO_SCSI_T_TMF_LOGICAL_UNIT_RESET, lun, 0);
-	rc = wait_for(vs, c, vs->timeout_ns);
-	if (rc != -ETIMEDOUT)
-		goto finish;
-	virtio_dev_fail(vs->vdev, "command unanswered after abort and LUN reset");
-finish:
-	if (!c->done)
-		virtio_wait(vs->req, &c->done);
-}
-
-/* §5.6.6.1: readable header and data-out, then the writable response and
- * data-in. */
+/* The scsi_host queue op: never waits (see the top of the file). */
 static int vscsi_queue(struct scsi_host *h, struct scsi_cmd *c)
 {
 	struct vscsi *vs = h->priv;
 	struct vscsi_req *r = req_of(c);
-	struct vq_sg sg[4];
-	unsigned n_out = 0, n_in = 0, n = 0;
 
 	if (c->cdb.len > VIRTIO_SCSI_CDB_SIZE || (c->dir != SCSI_DIR_NONE && c->len && !c->data))
 		return -EINVAL;
+	/* All of it: a device that claims sense bytes it did not write
+	 * must not hand back an earlier command's. */
 	memset(r, 0, sizeof(*r));
 	if (virtio_scsi_lun_encode(c->target, c->lun, r->req.lun))
 		return -ENODEV;         /* no such address on this bus */
 	r->magic = VSCSI_REQ_MAGIC;
 	r->cmd = c;
 	r->vs = vs;
-	r->req.id = ++vs->next_id;
 	r->req.task_attr = VIRTIO_SCSI_S_SIMPLE;
 	memcpy(r->req.cdb, c->cdb.b, c->cdb.len);
 	c->done = false;
-	sg[n++] = (struct vq_sg){ &r->req, sizeof(r->req) };
-	n_out++;
-	if (c->dir == SCSI_DIR_OUT && c->len) {
-		sg[n++] = (struct vq_sg){ c->data, c->len };
-		n_out++;
+
+	unsigned long flags = irq_save();
+	r->req.id = ++vs->next_id;
+	/* Behind the ones already waiting: first come, first served. */
+	int rc = vs->wait_head ? -ENOSPC : vscsi_post(vs, r);
+	if (rc == -ENOSPC) {
+		wait_add(vs, r);
+		rc = 0;
+	} else if (rc == 0) {
+		vscsi_kick(vs);
 	}
-	sg[n++] = (struct vq_sg){ &r->resp, sizeof(r->resp) };
-	n_in++;
-	if (c->dir == SCSI_DIR_IN && c->len) {
-		sg[n++] = (struct vq_sg){ c->data, c->len };
-		n_in++;
-	}
-	int rc = virtio_enqueue(vs->req, r, sg, n_out, n_in);
-	if (rc) {
+	if (rc == 0)
+		waitq_wake_one(&vs->idle);
+	else
 		r->magic = 0;
-		return rc == -EINVAL ? -EINVAL : -EIO;
-	}
-	virtio_kick(vs->req);
-	return 0;
+	irq_restore(flags);
+	return rc == 0 || rc == -EINVAL ? rc : -EIO;
+}
+
+static void vscsi_stats(struct scsi_host *h, struct scsi_host_stats *st)
+{
+	struct vscsi *vs = h->priv;
+	unsigned long flags = irq_save();
+	*st = (struct scsi_host_stats){
+		.on_ring = vs->on_ring, .max_on_ring = vs->max_on_ring,
+		.waiting = vs->waiting, .waited = vs->waited,
+		.aborts = vs->n_abort, .resets = vs->n_reset, .bad = vs->n_bad,
+	};
+	irq_restore(flags);
 }
 
 static const struct scsi_host_ops vscsi_ops = {
 	.queue = vscsi_queue,
-	.wait = vscsi_wait,
+	.stats = vscsi_stats,
 };
+
+/* ---- the watchdog: timeouts and task management (§5.6.6.2) ------------------------ */
+
+/* Post the adapter's TMF (interrupts disabled, the slot free). @return 0
+ * or -errno (the device failed). */
+static int tmf_post(struct vscsi *vs, uint32_t subtype, const uint8_t lun[8], uint64_t id)
+{
+	struct vscsi_tmf *m = &vs->tmf;
+	memset(&m->req, 0, sizeof(m->req));
+	m->req.type = VIRTIO_SCSI_T_TMF;
+	m->req.subtype = subtype;
+	memcpy(m->req.lun, lun, 8);
+	m->req.id = id;
+	m->resp = 0xff;
+	struct vq_sg sg[2] = { { &m->req, sizeof(m->req) }, { &m->resp, 1 } };
+	int rc = virtio_enqueue_nowait(vs->ctrl, m, sg, 1, 1);
+	if (rc)
+		return rc;
+	m->busy = true;
+	m->deadline = time_ns() + virtio_request_timeout_ns();
+	virtio_kick(vs->ctrl);
+	return 0;
+}
+
+/* One watchdog round: the first command past its deadline takes its next
+ * step (ABORT TASK, then LOGICAL UNIT RESET, each given scsi.timeout_ms
+ * again, then failing the device, which gives every command back with
+ * -EIO), one TMF out at a time; a TMF unanswered for virtio.timeout_ms
+ * fails the device too. Thread context. */
+static void vscsi_watchdog(struct vscsi *vs)
+{
+	uint64_t now = time_ns();
+	const char *fail = NULL;
+
+	unsigned long flags = irq_save();
+	if (vs->tmf.busy) {
+		if (now >= vs->tmf.deadline)
+			fail = "task management request unanswered";
+		goto out;
+	}
+	struct vscsi_req *r = vs->ring_head;
+	while (r && now < r->deadline)
+		r = r->next;
+	if (!r)
+		goto out;
+	struct scsi_cmd *c = r->cmd;
+	if (r->stage == VSCSI_ST_RESET_SENT) {
+		fail = "command unanswered after abort and LUN reset";
+		goto out;
+	}
+	/* Said before the TMF goes out, whose answer is logged as it comes. */
+	if (r->stage == VSCSI_ST_NORMAL)
+		pr_err("%s: command 0x%02x (target %u lun %u, tag %llu) unanswered after %llu ms: aborting\n",
+		       vs->host.name, c->cdb.b[0], c->target, c->lun,
+		       (unsigned long long)r->req.id,
+		       (unsigned long long)(vs->timeout_ns / NSEC_PER_MSEC));
+	/* Marked before the TMF goes out, so the ABORTED or RESET answer it
+	 * brings reads as a timeout, not as a retryable reset. */
+	r->aborted = true;
+	bool abort = r->stage == VSCSI_ST_NORMAL && vs->abort_task;
+	int rc = abort ? tmf_post(vs, VIRTIO_SCSI_T_TMF_ABORT_TASK, r->req.lun, r->req.id)
+		       : tmf_post(vs, VIRTIO_SCSI_T_TMF_LOGICAL_UNIT_RESET, r->req.lun, 0);
+	if (rc == 0) {
+		if (abort)
+			vs->n_abort++;
+		else
+			vs->n_reset++;
+		r->stage = abort ? VSCSI_ST_ABORT_SENT : VSCSI_ST_RESET_SENT;
+		r->deadline = now + vs->timeout_ns;
+	}
+	/* Else the device failed: its commands come back with -EIO. */
+out:
+	irq_restore(flags);
+	if (fail)
+		virtio_dev_fail(vs->vdev, fail);
+}
+
+static bool vscsi_busy(const struct vscsi *vs)
+{
+	return vs->ring_head || vs->wait_head || vs->tmf.busy;
+}
+
+/* The adapter's I/O thread: asleep while nothing is out; else the poll
+ * loop (poll mode: a yield before every look, drivers/virtio/README.md
+ * "Waiting") or a look every VSCSI_WATCH_NS (irq mode: what a lost
+ * interrupt left), and the watchdog. */
+static void vscsi_io_thread(void *arg)
+{
+	struct vscsi *vs = arg;
+	unsigned looks = 0;
+
+	for (;;) {
+		unsigned long flags = irq_save();
+		while (!vscsi_busy(vs))
+			waitq_sleep_locked(&vs->idle, 0);
+		irq_restore(flags);
+		if (vs->poll) {
+			cpu_relax();
+			thread_yield();
+			virtio_poll(vs->req);
+			if (vs->tmf.busy)
+				virtio_poll(vs->ctrl);
+			if (++looks % VSCSI_POLL_CHECK)
+				continue;
+		} else {
+			flags = irq_save();
+			waitq_sleep_locked(&vs->watch, VSCSI_WATCH_NS);
+			irq_restore(flags);
+			virtio_poll(vs->req);
+			virtio_poll(vs->ctrl);
+		}
+		virtio_check_status(vs->vdev);
+		vscsi_watchdog(vs);
+	}
+}
 
 /* ---- events (§5.6.6.3) -------------------------------------------------------------- */
 
@@ -419,8 +626,9 @@ static int vscsi_probe(struct virtio_dev *vdev)
 	vs->vdev = vdev;
 	snprintf(vs->host.name, sizeof(vs->host.name), "vscsi%u", vscsi_count++);
 	virtio_set_name(vdev, vs->host.name);
-	mutex_init(&vs->tmf_lock);
 	sem_init(&vs->ev_sem, 0);
+	waitq_init(&vs->idle);
+	waitq_init(&vs->watch);
 	vs->timeout_ns = (uint64_t)cmdline_get_range("scsi.timeout_ms", 100, 86400000, 30000) *
 			 NSEC_PER_MSEC;
 	vs->abort_task = cmdline_get_bool("scsi.abort", true);
@@ -429,10 +637,11 @@ static int vscsi_probe(struct virtio_dev *vdev)
 	if (rc)
 		return rc;
 	uint16_t max_target = 0;
-	uint32_t max_lun = 0, max_sectors = 0;
+	uint32_t max_lun = 0, max_sectors = 0, cmd_per_lun = 0;
 	CREAD(vs, max_target, &max_target);
 	CREAD(vs, max_lun, &max_lun);
 	CREAD(vs, max_sectors, &max_sectors);
+	CREAD(vs, cmd_per_lun, &cmd_per_lun);
 
 	struct virtqueue *vqs[3];
 	const struct virtio_vq_info info[3] = {
@@ -463,17 +672,31 @@ static int vscsi_probe(struct virtio_dev *vdev)
 	vs->host.max_bytes = VSCSI_MAX_BYTES;
 	if (max_sectors && (uint64_t)max_sectors * 512 < VSCSI_MAX_BYTES)
 		vs->host.max_bytes = max_sectors * 512;
+	/* The SCSI layer hands us at most this many commands at once
+	 * (cmd_per_lun, §5.6.4: a hint; QEMU says 128). What the ring has no
+	 * room for waits in our FIFO. */
+	vs->host.can_queue = cmd_per_lun ? MIN(cmd_per_lun, (uint32_t)VSCSI_MAX_QUEUE)
+					 : VSCSI_MAX_QUEUE;
+	vs->poll = virtio_polling(vdev);
+	vs->host.polled = vs->poll;
 	virtio_set_drvdata(vdev, vs);
+	/* The scan's commands need the I/O thread (poll mode, watchdog). */
+	char tname[24];
+	snprintf(tname, sizeof(tname), "%s-io", vs->host.name);
+	if (!thread_create(tname, vscsi_io_thread, vs)) {
+		pr_err("%s: no I/O thread\n", vs->host.name);
+		return -ENOMEM;
+	}
 	/* §5.6.6.3.1: event buffers go in before the device may need them. */
 	for (unsigned i = 0; i < VSCSI_EVENTS && i < virtio_vq_size(vs->evq); i++)
 		event_post(vs, i);
 	virtio_device_ready(vdev);
-	pr_info("%s: targets 0..%u, LUNs 0..%u, %u KiB per command%s%s\n", vs->host.name,
-		vs->host.max_target, vs->host.max_lun, vs->host.max_bytes >> 10,
+	pr_info("%s: targets 0..%u, LUNs 0..%u, %u KiB per command, %u at once%s%s\n",
+		vs->host.name, vs->host.max_target, vs->host.max_lun, vs->host.max_bytes >> 10,
+		vs->host.can_queue,
 		virtio_has_feature(vdev, VIRTIO_SCSI_F_HOTPLUG) ? ", hotplug" : "",
 		virtio_has_feature(vdev, VIRTIO_SCSI_F_CHANGE) ? ", change" : "");
 	scsi_host_add(&vs->host);
-	char tname[24];
 	snprintf(tname, sizeof(tname), "%s-events", vs->host.name);
 	if (!thread_create(tname, vscsi_event_thread, vs))
 		pr_warn("%s: no event thread: hot-plug not followed\n", vs->host.name);

@@ -9,23 +9,32 @@
  * sense data: UNIT ATTENTION retried, NOT READY waited out with a bound,
  * the rest turned into -errno and logged with key, ASC and ASCQ.
  *
- * A command is a struct scsi_cmd with a completion: the transport's queue
- * op posts it and returns at once, and on completion sets done and calls
- * end (interrupts disabled); its wait op waits for one with the transport's
- * timeout policy. scsi_exec (queue + wait + the retry policy) is what the
- * synchronous blkdev ops use; an asynchronous block layer would call
- * queue with an end callback and keep scsi_exec's policy in that callback
- * (and a timer for the timeout, which wait provides today). */
+ * A command is a struct scsi_cmd. The transport's queue op posts it and
+ * returns at once, never sleeping or spinning (a transport whose ring is
+ * full keeps it in a list of its own); on completion it fills the answer,
+ * sets done and calls end, with interrupts disabled. The transport also
+ * owns the command's time bound: one unanswered past its timeout is
+ * aborted (virtio-scsi: ABORT TASK, then LOGICAL UNIT RESET, by a watchdog,
+ * nobody sleeping on the command) and completes with -ETIMEDOUT.
+ *
+ * scsi_start runs a command with this layer's policy on sense data and
+ * calls complete once, with the outcome as -errno: UNIT ATTENTION is sent
+ * again at once from the completion, NOT READY and BUSY again after a
+ * pause on a timer (never sleeping in the completion context), up to
+ * scsi.ready_ms. SCSI disks' blkdev submit (sd.c) uses it with commands
+ * from a bounded per-host pool (<drivers/scsi_pool.h>); scsi_exec is
+ * scsi_start and a sleep until complete ran, for the scan and tests. */
 #ifndef DRIVERS_SCSI_HOST_H
 #define DRIVERS_SCSI_HOST_H
 
 #include <kern/compiler.h>
 #include <kern/sched.h>
+#include <kern/time.h>
 #include <drivers/blkdev.h>
 #include <drivers/scsi.h>
 
 #define SCSI_SENSE_MAX      96      /* virtio-scsi's default sense_size */
-#define SCSI_HOST_PRIV_WORDS 28     /* room for a transport's request */
+#define SCSI_HOST_PRIV_WORDS 32     /* room for a transport's request */
 
 enum scsi_dir { SCSI_DIR_NONE, SCSI_DIR_IN, SCSI_DIR_OUT };
 
@@ -48,9 +57,19 @@ struct scsi_cmd {
 	uint32_t resid;             /* <= len */
 	uint8_t sense[SCSI_SENSE_MAX];
 	volatile bool done;
-	/* Optional completion callback (interrupts disabled). */
+	/* Set by the layer (scsi_start): the transport calls it on
+	 * completion (interrupts disabled). */
 	void (*end)(struct scsi_cmd *c);
+	/* The issuer's, for scsi_start: called once with the outcome
+	 * (interrupts disabled, any context: no sleeping), and its arg. */
+	void (*complete)(struct scsi_cmd *c, int err);
 	void *arg;
+	/* The layer's while scsi_start runs c. */
+	struct scsi_host *host_;
+	const char *who_;
+	unsigned tries_;
+	uint64_t ready_end_;
+	struct timer retry_;
 	/* The transport's, while the command is in flight (virtio-scsi keeps
 	 * its request header and response here): the command owns all the
 	 * memory the device touches. */
@@ -59,18 +78,34 @@ struct scsi_cmd {
 
 struct scsi_host;
 struct scsi_disk;
+struct sd_pool;
+
+/* A transport's queue, as its stats op tells it. */
+struct scsi_host_stats {
+	unsigned on_ring, max_on_ring;  /* commands the device holds: now, most */
+	unsigned waiting;               /* queued, waiting for room on the ring */
+	uint64_t waited;                /* ever */
+	unsigned aborts, resets, bad;   /* ABORT TASKs, LUN resets, bad answers */
+};
+
+/* The SCSI layer's command pool of a host (<drivers/scsi_pool.h>). */
+struct scsi_pool_stats {
+	unsigned cmds, used, max_used;  /* its size; out now, most at once */
+	unsigned waiting;               /* block requests waiting for one */
+	uint64_t waits;                 /* ever */
+};
 
 struct scsi_host_ops {
-	/* Post c to its target; never sleeps on the device's answer (it may
-	 * wait for ring space). On completion the transport fills host_err,
-	 * status, sense and resid, sets done and calls end, with interrupts
-	 * disabled. @return 0, or -errno when c was not posted (then nothing
-	 * of it is called). */
+	/* Post c to its target and return: never sleeps or spins (callable
+	 * with interrupts disabled, from a completion or a timer); a command
+	 * the device has no room for now waits in the transport. On
+	 * completion the transport fills host_err, status, sense and resid,
+	 * sets done and calls end, with interrupts disabled, within its time
+	 * bound (see the top of this file). @return 0, or -errno when c was
+	 * not posted (then nothing of it is called). */
 	int (*queue)(struct scsi_host *h, struct scsi_cmd *c);
-	/* Wait until a queued c is done; bounded in time: a command
-	 * unanswered past the transport's timeout is aborted (and completes
-	 * with -ETIMEDOUT). Sleeps. */
-	void (*wait)(struct scsi_host *h, struct scsi_cmd *c);
+	/* Its counters now (any context). */
+	void (*stats)(struct scsi_host *h, struct scsi_host_stats *st);
 };
 
 struct scsi_host {
@@ -80,9 +115,12 @@ struct scsi_host {
 	uint16_t max_target;        /* targets 0..max_target */
 	uint32_t max_lun;           /* LUNs 0..max_lun */
 	uint32_t max_bytes;         /* largest data transfer per command */
+	unsigned can_queue;         /* commands it takes at once (the pool's size) */
+	bool polled;                /* completions come from a poll thread */
 	/* Private to the SCSI layer. */
 	struct mutex lock;          /* scans and (un)registration */
 	struct scsi_disk *disks;
+	struct sd_pool *pool;       /* commands for the disks' requests */
 	struct scsi_host *next;
 };
 
@@ -100,9 +138,15 @@ void scsi_host_lun_removed(struct scsi_host *h, uint16_t target, uint32_t lun);
 /* Its capacity changed: read it again. */
 void scsi_host_lun_changed(struct scsi_host *h, uint16_t target, uint32_t lun);
 
-/* Run c with the layer's retry policy (UNIT ATTENTION, BUSY, NOT READY)
- * and turn the outcome into 0 or -errno, logging failures with who
- * ("sda"). @return 0, -EIO, -EINVAL, -EROFS, -ENODEV, -ETIMEDOUT, ... */
+/* Start c (cdb, target, lun, dir, data, len, complete, arg set) with the
+ * layer's retry policy (UNIT ATTENTION, BUSY, NOT READY) and no sleeping:
+ * c->complete(c, err) runs once with 0 or -errno (-EIO, -EINVAL, -EROFS,
+ * -ENODEV, -ETIMEDOUT, ...), failures logged with who ("sda", which must
+ * outlive c). It may run before this returns. c stays the layer's and
+ * the transport's until then. */
+void scsi_start(struct scsi_host *h, struct scsi_cmd *c, const char *who);
+/* scsi_start, then sleep until it completed (thread context). @return its
+ * outcome. */
 int scsi_exec(struct scsi_host *h, struct scsi_cmd *c, const char *who);
 
 /* The SCSI disk behind bd: its host, target and LUN. @return 0, or
@@ -113,6 +157,9 @@ int scsi_disk_addr(struct blkdev *bd, struct scsi_host **h, uint16_t *target,
 const char *scsi_disk_id(struct blkdev *bd);
 /* Is bd a SCSI disk that was hot-unplugged (requests fail with -ENODEV)? */
 bool scsi_disk_gone(struct blkdev *bd);
+/* The command pool of bd's host. @return 0, or -ENODEV if bd is not a
+ * SCSI disk. */
+int scsi_disk_pool_stats(struct blkdev *bd, struct scsi_pool_stats *st);
 /* The driver name SCSI disks register with ("scsi"). */
 extern const char scsi_disk_driver[];
 

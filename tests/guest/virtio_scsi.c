@@ -297,8 +297,8 @@ TEST(virtio_scsi_medium_error)
 	free(buf);
 }
 
-/* A LUN whose every READ takes QEMU 2 s (null-co latency-ns) against a
- * 300 ms scsi.timeout_ms: the command is aborted (ABORT TASK on the control
+/* A LUN whose every READ takes QEMU 4 s (null-co latency-ns) against a
+ * 1000 ms scsi.timeout_ms: the command is aborted (ABORT TASK on the control
  * queue) and fails with -ETIMEDOUT, not the device: the adapter's other
  * LUN (sda) keeps working, and so does the slow one (its next command is
  * aborted the same way, not refused). vscsi.slow names the slow LUN. */
