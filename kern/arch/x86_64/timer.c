@@ -94,51 +94,59 @@ static struct lapic_sample lapic_sample(void)
 	return best;
 }
 
-/* A window's error is at most the two brackets' widths over its span: a
- * window is trusted when that is under 1/LAPIC_CAL_PRECISION. */
-#define LAPIC_CAL_PRECISION 200
+/* A window's error is at most its two brackets' widths over its span: a
+ * window is trusted when that is at most 1/LAPIC_CAL_PRECISION. */
+#define LAPIC_CAL_PRECISION 100
 #define LAPIC_CAL_TRIES     8
+#define LAPIC_CAL_MAX_NS    (20 * NSEC_PER_MSEC)
 
 /* Measure the LAPIC timer's count rate against the TSC, with the LVT
- * masked. A short window suffices when the reads are prompt: a rate
- * estimated a little high only makes the timer fire slightly early, which
- * time_interrupt absorbs. A window whose reads were held up (its brackets
- * wide) is measured again: at load 17 one boot in six read the 1 GHz
- * timer as anything from 2.4 MHz to 2 GHz, and timers then fired that far
- * early or late. After LAPIC_CAL_TRIES windows the one with the narrowest
- * brackets is used, with a warning. */
+ * masked. A rate estimated a little high only makes the timer fire
+ * slightly early, which time_interrupt absorbs; far off, timers fire that
+ * much early (an interrupt storm until the deadline) or late. At load 17
+ * one boot in six read the 1 GHz timer as anything from 2.4 MHz to 2 GHz
+ * from one window with one read at each end. Now each end is bracketed
+ * (lapic_sample), the window is long enough for the first bracket to be
+ * under half the error allowed (so a KVM guest whose reads each exit pays
+ * a few hundred microseconds, not more), and a window whose second read
+ * was held up is measured again. After LAPIC_CAL_TRIES windows the one
+ * with the narrowest brackets is used, with a warning. */
 static int lapic_calibrate(void)
 {
-	uint64_t window = ns_to_tsc((kvm_detected() ? 100 : 500) * NSEC_PER_USEC);
-	uint64_t best_err = UINT64_MAX, hz = 0;
+	uint64_t base = ns_to_tsc((kvm_detected() ? 100 : 500) * NSEC_PER_USEC);
+	uint64_t max = ns_to_tsc(LAPIC_CAL_MAX_NS);
+	uint64_t best_err = UINT64_MAX, best_span = 1, hz = 0;
 
 	lapic_timer_setup((uint8_t)vector, false, true);
-	for (int i = 0; i < LAPIC_CAL_TRIES && best_err * LAPIC_CAL_PRECISION > window; i++) {
+	for (int i = 0; i < LAPIC_CAL_TRIES; i++) {
 		lapic_timer_oneshot(UINT32_MAX);
 		struct lapic_sample s0 = lapic_sample(), s1;
+		uint64_t window = MIN(MAX(base, 2 * LAPIC_CAL_PRECISION * s0.width), max);
 
 		while (rdtsc_ordered() - s0.tsc < window)
 			cpu_relax();
 		s1 = lapic_sample();
-		uint64_t span = s1.tsc - s0.tsc, dt = tsc_to_ns(span);
+		uint64_t span = s1.tsc - s0.tsc, err = s0.width + s1.width, dt = tsc_to_ns(span);
 
-		if (s1.count >= s0.count || !dt || span < window)
+		if (s1.count >= s0.count || !dt)
 			continue;
-		/* err * PRECISION <= window stands for err/span <= 1/PRECISION
-		 * (span >= window). */
-		if (s0.width + s1.width < best_err) {
-			best_err = s0.width + s1.width;
+		/* Keep the window with the smallest relative error. */
+		if ((unsigned __int128)err * best_span < (unsigned __int128)best_err * span) {
+			best_err = err;
+			best_span = span;
 			hz = mul_div_u64(s0.count - s1.count, NSEC_PER_SEC, dt);
 		}
+		if (err * LAPIC_CAL_PRECISION <= span)
+			break;
 	}
 	lapic_timer_oneshot(0);
 	if (!hz)
 		return -EIO;
-	if (best_err * LAPIC_CAL_PRECISION > window)
+	if (best_err * LAPIC_CAL_PRECISION > best_span)
 		pr_warn("timer: LAPIC timer reads were slow in every calibration window; "
 			"its rate (%llu kHz) may be off by up to %llu%%\n",
 			(unsigned long long)(hz / 1000),
-			(unsigned long long)(best_err * 100 / window));
+			(unsigned long long)(best_err * 100 / best_span));
 	lapic_hz = hz;
 	return 0;
 }
