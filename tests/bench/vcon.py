@@ -12,9 +12,9 @@ q35 PCI modern and microvm MMIO, irq and poll, and aarch64 virt MMIO.
 Beside them, what the machine's UART (16550, PL011) does with the same
 data as the console (`run=conecho`, the UART on a socket chardev):
 BENCH_VCON_UART_KIB KiB (default 64) of printable bytes (the pattern in
-base64: the console owns newline and Ctrl-C), at most UART_WINDOW bytes in
-flight, since a UART has no flow control and the console's input ring
-drops what does not fit. Every figure is a `bench: vcon ...` line.
+base64: the console owns newline and Ctrl-C; 0 skips it), at most
+UART_WINDOW bytes in flight, since a UART has no flow control and the
+console's input ring drops what does not fit. Every figure is a `bench: vcon ...` line.
 BENCH_VCON_RUNS boots per figure (median; default 1); ACCEL=kvm|tcg
 (default: what tools/accel.sh finds; aarch64 always TCG);
 BENCH_VCON_ONLY=TEXT keeps the configurations whose "arch machine" holds
@@ -164,7 +164,8 @@ def main():
         figs = {}
         for mode in ('irq', 'poll'):
             figs[mode] = median(one(arch, acc, boot, machine, mode) for _ in range(RUNS))
-        figs['uart'] = median(uart(arch, acc, boot, machine) for _ in range(RUNS))
+        figs['uart'] = median(uart(arch, acc, boot, machine) for _ in range(RUNS)) \
+            if UART_KIB > 0 else None
         for mode in ('irq', 'poll', 'uart'):
             if figs[mode]:
                 print('bench: vcon %s %s %s %.*f MiB/s' % (arch, name.replace(' ', '-'), mode,
