@@ -83,6 +83,19 @@ static void rx_one(struct vcon_slot *s, struct vcon_buf *b, uint32_t len)
 	s->rx_bytes += len;
 }
 
+bool vcon_tx_take(struct vcon_slot *s)
+{
+	void *ck;
+	uint32_t len;
+	bool any = false;
+
+	while (s->has_bufs && virtio_dequeue(s->txq, &ck, &len) == 0) {
+		s->tx_free |= 1u << ((struct vcon_buf *)ck)->idx;
+		any = true;
+	}
+	return any;
+}
+
 /* Take every completion on the slot's queues. Interrupts off. A bad used
  * entry makes virtio_dequeue fail the device (counted by the core); its
  * buffers then come back through the done() callbacks below. */
@@ -98,11 +111,7 @@ static bool slot_take(struct vcon_slot *s)
 		rx_one(s, ck, len);
 		any = true;
 	}
-	while (virtio_dequeue(s->txq, &ck, &len) == 0) {
-		s->tx_free |= 1u << ((struct vcon_buf *)ck)->idx;
-		any = true;
-	}
-	return any;
+	return vcon_tx_take(s) || any;
 }
 
 /* Only a failed device's buffers come back here (-EIO): the queues have

@@ -96,6 +96,9 @@ void vcon_rx_repost(struct vcon_slot *s, uint16_t idx);
 /* Take the completions waiting on the slot's queues (they interrupt only
  * when asked, see console.c). @return whether there were any. */
 bool vcon_slot_poll(struct vcon_slot *s);
+/* Only the transmit completions (the kernel console's output, which may
+ * run in any context, leaves input to the interrupt). Interrupts off. */
+bool vcon_tx_take(struct vcon_slot *s);
 /* Before sleeping on the slot's wait queue: ask for the receive queue's
  * interrupt, and the transmit queue's while buffers are out. @return true
  * when completions came meanwhile (take them; no interrupt will come). */

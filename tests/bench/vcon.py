@@ -19,7 +19,9 @@ BENCH_VCON_RUNS boots per figure (median; default 1); ACCEL=kvm|tcg
 (default: what tools/accel.sh finds; aarch64 always TCG);
 BENCH_VCON_ONLY=TEXT keeps the configurations whose "arch machine" holds
 TEXT; BENCH_VCON_BUILD=DIR takes the kernels from DIR/<arch>/ instead of
-build/ (to compare two builds in one sitting on a loaded host).
+build/; BENCH_VCON_BASE=DIR also boots DIR's kernels, alternating boot
+for boot with the others, and prints their row and the ratio of the two
+(on a loaded host only figures taken side by side compare).
 """
 import base64, os, socket, statistics, subprocess, sys, tempfile, time
 
@@ -31,6 +33,7 @@ import vcon_echo  # noqa: E402
 MIB = float(os.environ.get('BENCH_VCON_MIB', '64'))
 RUNS = int(os.environ.get('BENCH_VCON_RUNS', '1'))
 BUILD = os.environ.get('BENCH_VCON_BUILD', os.path.join(ROOT, 'build'))
+BASE = os.environ.get('BENCH_VCON_BASE', '')
 ONLY = os.environ.get('BENCH_VCON_ONLY', '')
 UART_KIB = float(os.environ.get('BENCH_VCON_UART_KIB', '64'))
 UART_WINDOW = 240       # below the console's input ring (256 bytes): nothing dropped
@@ -52,18 +55,18 @@ def accel():
     return out[-1] if out else 'tcg'
 
 
-def qemu_cmd(arch, acc, boot, machine, serial, append):
+def qemu_cmd(arch, acc, boot, machine, serial, append, build=BUILD):
     return ['qemu-system-' + arch, '-accel', acc if arch == 'x86_64' else 'tcg', '-m', '128M',
             '-nodefaults', '-display', 'none', '-monitor', 'none', '-no-reboot'] + serial + \
-        machine + ['-kernel', os.path.join(BUILD, arch, KERNEL[boot]), '-append', append]
+        machine + ['-kernel', os.path.join(build, arch, KERNEL[boot]), '-append', append]
 
 
-def one(arch, acc, boot, machine, mode):
+def one(arch, acc, boot, machine, mode, build=BUILD):
     """MiB/s each way through the port for one boot, or None (said why)."""
     d = tempfile.mkdtemp(prefix='vcon')
     sock = os.path.join(d, 'p.sock')
     cmd = qemu_cmd(arch, acc, boot, machine, ['-serial', 'stdio'],
-                   'run="portecho org.example.data" virtio.mode=%s' % mode)
+                   'run="portecho org.example.data" virtio.mode=%s' % mode, build)
     cmd[-2:-2] = ['-chardev', 'socket,id=c1,path=%s,server=on,wait=off' % sock,
                   '-device', 'virtserialport,chardev=c1,name=org.example.data']
     log = os.path.join(d, 'console.log')
@@ -156,24 +159,36 @@ def main():
           'MiB/s each way, median of %d; accelerator %s (aarch64: tcg); uart: %g KiB '
           'through the UART console, %d bytes in flight' % (MIB, RUNS, acc, UART_KIB,
                                                            UART_WINDOW))
+    if BASE:
+        print('# base: %s, booted alternately with %s' % (BASE, BUILD))
     print('%-8s %-14s %10s %10s %10s %10s' % ('arch', 'machine', 'irq', 'poll', 'uart',
                                               'port/uart'))
+    fmt = lambda v, p=1: '%10.*f' % (p, v) if v else '%10s' % '-'  # noqa: E731
     for arch, name, boot, machine in CONFIGS:
         if not os.path.exists(os.path.join(BUILD, arch)) or ONLY not in '%s %s' % (arch, name):
             continue
-        figs = {}
+        figs, base = {}, {}
         for mode in ('irq', 'poll'):
-            figs[mode] = median(one(arch, acc, boot, machine, mode) for _ in range(RUNS))
+            runs, bruns = [], []
+            for _ in range(RUNS):
+                runs.append(one(arch, acc, boot, machine, mode))
+                if BASE:
+                    bruns.append(one(arch, acc, boot, machine, mode, BASE))
+            figs[mode], base[mode] = median(runs), median(bruns)
         figs['uart'] = median(uart(arch, acc, boot, machine) for _ in range(RUNS)) \
             if UART_KIB > 0 else None
         for mode in ('irq', 'poll', 'uart'):
             if figs[mode]:
                 print('bench: vcon %s %s %s %.*f MiB/s' % (arch, name.replace(' ', '-'), mode,
                                                           3 if mode == 'uart' else 1, figs[mode]))
-        ratio = '%10.0fx' % (figs['irq'] / figs['uart']) if figs['irq'] and figs['uart'] else '%10s' % '-'
-        print('%-8s %-14s %s %s %s %s' % (
-            arch, name, *('%10.1f' % figs[m] if figs[m] else '%10s' % '-' for m in ('irq', 'poll')),
-            '%10.3f' % figs['uart'] if figs['uart'] else '%10s' % '-', ratio))
+        ratio = '%9.0fx' % (figs['irq'] / figs['uart']) if figs['irq'] and figs['uart'] else '%10s' % '-'
+        print('%-8s %-14s %s %s %s %s' % (arch, name, fmt(figs['irq']), fmt(figs['poll']),
+                                          fmt(figs['uart'], 3), ratio))
+        if BASE:
+            print('%-8s %-14s %s %s' % ('', '  base', fmt(base['irq']), fmt(base['poll'])))
+            print('%-8s %-14s %s %s' % ('', '  ratio', *(
+                '%9.2fx' % (figs[m] / base[m]) if figs[m] and base[m] else '%10s' % '-'
+                for m in ('irq', 'poll'))))
         sys.stdout.flush()
 
 
