@@ -130,3 +130,16 @@ int console_getc(void)
 		}
 	}
 }
+
+int console_wait_input(uint64_t timeout_ns)
+{
+	if (!rx_irq) {
+		/* A polled console's bytes arrive only through console_trygetc. */
+		int rc = thread_sleep_ns(MIN(timeout_ns, (uint64_t)NSEC_PER_MSEC));
+		return rc ? -EINTR : 0;
+	}
+	unsigned long flags = irq_save();
+	int rc = rx_head != rx_tail ? 0 : waitq_sleep_intr_locked(&rx_wq, timeout_ns);
+	irq_restore(flags);
+	return rc;
+}

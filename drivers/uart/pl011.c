@@ -109,11 +109,20 @@ uint64_t pl011_base(void)
 	return (uint64_t)(uintptr_t)regs;
 }
 
+/* The receive interrupt clears itself as the FIFO is read empty (PL011
+ * TRM: RXINTR falls below the trigger level), so it is not cleared by
+ * hand: clearing it after the drain lost a byte that came in between (QEMU
+ * raises RX only when a byte arrives), and clearing it when the bound of
+ * 64 left bytes in a full FIFO left them there with nothing to raise it
+ * again; an echo waiting for them never ended. Left alone, the interrupt
+ * stays up while bytes remain and the handler comes back for them. The
+ * timeout interrupt is cleared first, so one raised by a byte that lands
+ * during the drain is kept. */
 static void pl011_irq(void *arg)
 {
+	wr(UARTICR, INT_RT);
 	for (int i = 0; i < 64 && !(rd(UARTFR) & FR_RXFE); i++)
 		console_rx((char)(rd(UARTDR) & 0xff));
-	wr(UARTICR, INT_RX | INT_RT);
 }
 
 /* The console's node: stdout-path, else the first enabled PL011 at our

@@ -11,10 +11,16 @@
  * console_port.c (<drivers/vport.h>), the kernel console in console_hvc.c,
  * the shell commands in console_cmd.c.
  *
- * Completions run in done() callbacks with interrupts off (irq mode: from
- * the interrupt; poll mode: from whoever polls). They only move buffers
- * between lists and wake waiters; everything that allocates or sends runs
- * in a thread. */
+ * The port queues are NAPI-style (the core's notify callback, virtio 1.2
+ * §2.7.7 and §2.7.10): their completions are taken with interrupts off by
+ * whoever needs them (vcon_slot_poll: a reader, a writer, the kernel
+ * console) or by the notify callback of an interrupt, and interrupts are
+ * asked for only by a thread about to sleep. So while a reader is busy
+ * with what it got, the device fills further buffers without an
+ * interrupt each, and transmit completions, which a writer only needs
+ * when it runs out of buffers, never interrupt a writer that has some.
+ * Completion handling only moves buffers between lists and wakes
+ * waiters; everything that allocates or sends runs in a thread. */
 #include "console_priv.h"
 #include <kern/errno.h>
 #include <kern/printk.h>
@@ -42,16 +48,21 @@ static unsigned vcon_count;
 
 /* ---- completions (interrupts off) ----------------------------------------- */
 
-static void rx_done(struct virtqueue *vq, void *cookie, uint32_t len, int err)
+/* The slot a port queue belongs to (at most VCON_MAX_PORTS to look at). */
+static struct vcon_slot *slot_of(struct virtqueue *vq)
 {
-	struct vcon_buf *b = cookie;
-	struct vcon_slot *s = b->s;
+	struct vcon_dev *d = virtio_get_drvdata(virtio_vq_dev(vq));
 
-	(void)vq;
-	if (err) {                      /* device failed: the buffer is back */
-		waitq_wake_all(&s->wq);
-		return;
-	}
+	for (uint32_t i = 0; i < d->nports; i++)
+		if (d->slots[i].rxq == vq || d->slots[i].txq == vq)
+			return &d->slots[i];
+	return NULL;
+}
+
+/* One filled receive buffer: to the kernel console, the reader's fifo,
+ * or back to the device when nobody is there to read it. */
+static void rx_one(struct vcon_slot *s, struct vcon_buf *b, uint32_t len)
+{
 	/* len <= VCON_RX_SIZE: the virtqueue checked it against what we
 	 * posted (a longer one breaks the queue, and the device). */
 	if (s->kcons) {
@@ -70,7 +81,49 @@ static void rx_done(struct virtqueue *vq, void *cookie, uint32_t len, int err)
 	s->fifo_len[b->idx] = len;
 	s->fifo_n++;
 	s->rx_bytes += len;
-	waitq_wake_all(&s->wq);
+}
+
+bool vcon_tx_take(struct vcon_slot *s)
+{
+	void *ck;
+	uint32_t len;
+	bool any = false;
+
+	while (s->has_bufs && virtio_dequeue(s->txq, &ck, &len) == 0) {
+		s->tx_free |= 1u << ((struct vcon_buf *)ck)->idx;
+		any = true;
+	}
+	return any;
+}
+
+/* Take every completion on the slot's queues. Interrupts off. A bad used
+ * entry makes virtio_dequeue fail the device (counted by the core); its
+ * buffers then come back through the done() callbacks below. */
+static bool slot_take(struct vcon_slot *s)
+{
+	void *ck;
+	uint32_t len;
+	bool any = false;
+
+	if (!s->has_bufs)
+		return false;
+	while (virtio_dequeue(s->rxq, &ck, &len) == 0) {
+		rx_one(s, ck, len);
+		any = true;
+	}
+	return vcon_tx_take(s) || any;
+}
+
+/* Only a failed device's buffers come back here (-EIO): the queues have
+ * notify callbacks, so the core hands us nothing else. */
+static void rx_done(struct virtqueue *vq, void *cookie, uint32_t len, int err)
+{
+	struct vcon_buf *b = cookie;
+
+	(void)vq;
+	(void)len;
+	(void)err;
+	waitq_wake_all(&b->s->wq);
 }
 
 static void tx_done(struct virtqueue *vq, void *cookie, uint32_t len, int err)
@@ -82,6 +135,23 @@ static void tx_done(struct virtqueue *vq, void *cookie, uint32_t len, int err)
 	(void)err;
 	b->s->tx_free |= 1u << b->idx;
 	waitq_wake_all(&b->s->wq);
+}
+
+/* A port queue's interrupt (the core has turned its callbacks off), or a
+ * poll of it. The kernel console and a port nobody has open keep taking
+ * interrupts (their input must not wait for a reader); a port with a
+ * reader stays quiet until the reader has taken everything and sleeps
+ * (vcon_slot_arm). */
+static void port_notify(struct virtqueue *vq)
+{
+	struct vcon_slot *s = slot_of(vq);
+
+	if (!s)
+		return;
+	slot_take(s);
+	while (vq == s->rxq && (s->kcons || !s->user) && virtio_enable_cb(vq))
+		slot_take(s);
+	waitq_wake_all(&s->wq);
 }
 
 static void ctl_rx_done(struct virtqueue *vq, void *cookie, uint32_t len, int err)
@@ -113,17 +183,44 @@ void vcon_rx_repost(struct vcon_slot *s, uint16_t idx)
 {
 	struct vq_sg sg = { s->rx_mem + (size_t)idx * VCON_RX_SIZE, VCON_RX_SIZE };
 
-	/* Never fails for want of room: the ring holds every buffer we own
-	 * (at most VCON_RX_BUFS, and queues are larger); -EIO is a failed
-	 * device, whose buffers no longer matter. */
+	/* Never fails for want of room: only the buffers that fit the ring
+	 * were ever posted (slot_buffers), and each comes back before it is
+	 * posted again; -EIO is a failed device, whose buffers no longer
+	 * matter. With EVENT_IDX the kick notifies only a device that had
+	 * run out of buffers (§2.7.10). */
 	if (virtio_enqueue_nowait(s->rxq, &s->rx_ck[idx], &sg, 0, 1) == 0)
 		virtio_kick(s->rxq);
 }
 
-void vcon_slot_poll(struct vcon_slot *s)
+bool vcon_slot_poll(struct vcon_slot *s)
 {
-	virtio_poll(s->rxq);
-	virtio_poll(s->txq);
+	unsigned long fl = irq_save();
+	bool any = slot_take(s);
+	irq_restore(fl);
+	return any;
+}
+
+bool vcon_slot_arm(struct vcon_slot *s)
+{
+	unsigned long fl = irq_save();
+	bool more = virtio_enable_cb(s->rxq);
+	uint32_t all = (1u << MIN((unsigned)VCON_TX_BUFS, virtio_vq_size(s->txq))) - 1;
+
+	/* Transmit completions matter only to a writer out of buffers. */
+	if ((s->tx_free & all) != all)
+		more |= virtio_enable_cb(s->txq);
+	irq_restore(fl);
+	return more;
+}
+
+void vcon_slot_rx_rearm(struct vcon_slot *s)
+{
+	unsigned long fl = irq_save();
+
+	do
+		slot_take(s);
+	while (virtio_enable_cb(s->rxq));
+	irq_restore(fl);
 }
 
 /* Give a port number its buffers, once: receive buffers posted, transmit
@@ -149,6 +246,8 @@ static int slot_buffers(struct vcon_slot *s)
 	s->tx_free = ntx >= 32 ? ~0u : (1u << ntx) - 1;
 	s->has_bufs = true;
 	unsigned long fl = irq_save();
+	/* Nobody waits for transmit completions yet (vcon_slot_arm). */
+	virtio_disable_cb(s->txq);
 	for (unsigned i = 0; i < nrx; i++)
 		vcon_rx_repost(s, (uint16_t)i);
 	irq_restore(fl);
@@ -246,6 +345,8 @@ static void port_remove(struct vcon_dev *d, struct vcon_slot *s)
 		vcon_rx_repost(s, idx);
 	}
 	s->rd_off = 0;
+	if (s->has_bufs)
+		vcon_slot_rx_rearm(s);
 	waitq_wake_all(&s->wq);
 	irq_restore(fl);
 	d->announced[s->id / 8] &= (uint8_t)~(1u << (s->id % 8));
@@ -437,6 +538,7 @@ static int vcon_probe(struct virtio_dev *vdev)
 		bool rx = !(q & 1);
 		info[q].name = ctl ? (rx ? "control-rx" : "control-tx") : (rx ? "rx" : "tx");
 		info[q].done = ctl ? (rx ? ctl_rx_done : ctl_tx_done) : (rx ? rx_done : tx_done);
+		info[q].notify = ctl ? NULL : port_notify;
 	}
 	virtio_set_drvdata(vdev, d);
 	int rc = virtio_find_vqs(vdev, nq, vqs, info);

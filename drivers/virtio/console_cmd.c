@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* Shell commands over <drivers/vport.h>: `ports` lists the virtio console
  * ports, `portcat` copies a port to the console (or a line to the port),
- * `portecho` sends back what a port receives (a test aid: the host-side
- * scripts of tests/cases/virtio_console.cases and tools/vcon_bench.py
- * drive it). */
+ * `portecho` sends back what a port receives and `conecho` what the
+ * console receives (test aids: the host-side scripts of
+ * tests/cases/virtio_console.cases and tests/bench/vcon.py drive them). */
 #include <drivers/vport.h>
 #include <kern/errno.h>
 #include <kern/printk.h>
@@ -15,7 +15,10 @@
 #include <string.h>
 
 #define PORTS_MAX       64
-#define ECHO_BUF        65536
+/* portecho's reads and writes: half of what a port's receive buffers hold
+ * (128 of 4 KiB), so one read takes what came while the last write went
+ * out, and one write fills many transmit buffers and kicks once. */
+#define ECHO_BUF        (256 * 1024)
 #define ECHO_SLICE_NS   (100 * NSEC_PER_MSEC)
 
 static int cmd_ports(int argc, char **argv)
@@ -218,6 +221,33 @@ static int echo_all(void)
 			thread_join(wk[i].t);
 	return rc ? rc : -EINTR;
 }
+
+/* conecho: the console's input sent back to it until Ctrl-C: the path the
+ * shell and printk use (16550 or PL011, or hvc0), for tests/bench/vcon.py
+ * to set the UART's figure beside the port's. The console owns '\n' (sent
+ * as "\r\n") and Ctrl-C, so only printable bytes come back unchanged. */
+static int cmd_conecho(int argc, char **argv)
+{
+	static char buf[512];
+
+	(void)argc;
+	(void)argv;
+	kprintf("conecho: echoing the console\n");
+	for (;;) {
+		size_t n = 0;
+		int c;
+		while (n < sizeof(buf) && (c = console_trygetc()) >= 0)
+			buf[n++] = (char)c;
+		if (n) {
+			console_write(buf, n);
+			continue;
+		}
+		if (console_wait_input(ECHO_SLICE_NS) == -EINTR || thread_interrupted())
+			return -EINTR;
+	}
+}
+SHELL_CMD("conecho", "conecho - send back what the console receives, until Ctrl-C "
+	  "(a test aid)", cmd_conecho);
 
 static int cmd_portecho(int argc, char **argv)
 {

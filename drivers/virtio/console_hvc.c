@@ -64,7 +64,7 @@ static int take_tx(void)
 			hvc_stalled = false;
 			return __builtin_ctz(hvc->tx_free);
 		}
-		virtio_poll(hvc->txq);
+		vcon_tx_take(hvc);
 		if (hvc->tx_free || virtio_dev_broken(hvc->dev->vdev))
 			continue;
 		if (hvc_stalled)
@@ -137,7 +137,7 @@ static void hvc_flush(void)
 
 	while (!virtio_dev_broken(hvc->dev->vdev) && (hvc->tx_free & all) != all &&
 	       time_ns() - start < HVC_FLUSH_NS) {
-		virtio_poll(hvc->txq);
+		vcon_tx_take(hvc);
 		cpu_relax();
 	}
 }

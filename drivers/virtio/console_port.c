@@ -105,6 +105,7 @@ void vport_close(struct vport *p)
 			s->fifo_n--;
 			vcon_rx_repost(s, idx);
 		}
+		vcon_slot_rx_rearm(s);
 	}
 	irq_restore(fl);
 	if (mine && d->multiport && s->hvc < 0)
@@ -163,6 +164,12 @@ static int port_wait(struct vport *p, bool (*ready)(struct vport *), uint64_t ti
 				virtio_check_status(vdev);
 				virtio_notify(s->rxq);
 			}
+			continue;
+		}
+		/* The queues interrupt only when asked (console.c): ask,
+		 * and look once more for what came before the request. */
+		if (vcon_slot_arm(s)) {
+			irq_restore(fl);
 			continue;
 		}
 		int rc = waitq_sleep_intr_locked(&s->wq, slice);

@@ -10,12 +10,16 @@
 #include <drivers/vport.h>
 #include <kern/sched.h>
 
-/* Receive: buffers of the size QEMU's chardevs hand over at once (4 KiB
- * per read); transmit: bigger, so a write of 64 KiB is a few buffers. */
-#define VCON_RX_BUFS    32
+/* Receive: buffers of the size QEMU's virtio-serial fills at once (it
+ * reads a chardev 4 KiB at a time), as many as its queues hold (128), so
+ * the device can go on while the guest is not running (under TCG on a
+ * busy host, the vCPU waits for a host CPU). Transmit: few, large
+ * buffers, since QEMU writes each to the chardev with a syscall of its
+ * own. Both are allocated when a port number is first used: 1 MiB. */
+#define VCON_RX_BUFS    128
 #define VCON_RX_SIZE    4096
 #define VCON_TX_BUFS    16
-#define VCON_TX_SIZE    8192
+#define VCON_TX_SIZE    32768
 #define VCON_CTL_BUFS   16
 #define VCON_CTL_SIZE   1024    /* a header and a name, with room */
 #define VCON_CTL_TX     16
@@ -89,8 +93,19 @@ int vcon_ctl_send(struct vcon_dev *d, uint32_t id, uint16_t event, uint16_t valu
  * host end closed: its PORT_OPEN may be waiting in a polled queue). */
 void vcon_ctl_sync(struct vcon_dev *d);
 void vcon_rx_repost(struct vcon_slot *s, uint16_t idx);
-/* Take completions now on the slot's queues (poll mode has no interrupt). */
-void vcon_slot_poll(struct vcon_slot *s);
+/* Take the completions waiting on the slot's queues (they interrupt only
+ * when asked, see console.c). @return whether there were any. */
+bool vcon_slot_poll(struct vcon_slot *s);
+/* Only the transmit completions (the kernel console's output, which may
+ * run in any context, leaves input to the interrupt). Interrupts off. */
+bool vcon_tx_take(struct vcon_slot *s);
+/* Before sleeping on the slot's wait queue: ask for the receive queue's
+ * interrupt, and the transmit queue's while buffers are out. @return true
+ * when completions came meanwhile (take them; no interrupt will come). */
+bool vcon_slot_arm(struct vcon_slot *s);
+/* Nobody reads the port any more: drop what came, and let the receive
+ * interrupt drop what comes. Interrupts off or on. */
+void vcon_slot_rx_rearm(struct vcon_slot *s);
 
 /* console_hvc.c: a console port appeared; make it the kernel console when
  * console=hvcN names it, or when there is no console at all. */

@@ -33,5 +33,8 @@ void console_write(const char *s, size_t n);
  * console_trygetc returns -EAGAIN when nothing is waiting. */
 int console_getc(void);
 int console_trygetc(void);
+/* Wait until input is queued (at most timeout_ns; a polled console just
+ * naps), or Ctrl-C. @return 0, -ETIMEDOUT or -EINTR. */
+int console_wait_input(uint64_t timeout_ns);
 
 #endif
