@@ -86,22 +86,29 @@ static void tw_trim(void)
 /* A segment for a TIME-WAIT PCB: a new SYN that is no duplicate of the
  * old connection's reopens (RFC 1122 4.2.2.13). @return ERR_OK to let lwIP handle it,
  * else the segment is taken. */
-static err_t tw_input(struct tcp_pcb *pcb, const struct tcp_hdr *hdr, struct pbuf *p)
+static err_t tw_input(struct tcp_pcb *pcb, struct tcp_hdr *hdr, struct pbuf *p)
 {
 	struct netif *inp = ip_current_input_netif();
 	const u8_t *ip = ip_current_is_v6() ? (const u8_t *)ip6_current_header()
 					    : (const u8_t *)ip4_current_header();
-	u32_t seq = lwip_ntohl(hdr->seqno);
+	u32_t seq = hdr->seqno;         /* tcp_input turned the header to host order */
 
 	if ((TCPH_FLAGS(hdr) & (TCP_SYN | TCP_ACK | TCP_RST)) != TCP_SYN ||
-	    TCP_SEQ_BETWEEN(seq, pcb->rcv_nxt - TCP_WND, pcb->rcv_nxt))
+	    TCP_SEQ_BETWEEN(seq, pcb->rcv_nxt - TCP_WND, pcb->rcv_nxt)) {
 		return ERR_OK;
+	}
 	/* Put the IP and TCP headers back in front (tcp_input and the IP
 	 * layer only moved the payload pointer past them); a SYN that is not
 	 * one contiguous pool or RAM buffer is left to lwIP. */
 	if (!inp || !ip || p->next || ip > (const u8_t *)p->payload ||
 	    pbuf_add_header(p, (size_t)((const u8_t *)p->payload - ip)))
 		return ERR_OK;
+	/* Back to network order, so that the checksum holds again. */
+	hdr->src = lwip_htons(hdr->src);
+	hdr->dest = lwip_htons(hdr->dest);
+	hdr->seqno = lwip_htonl(hdr->seqno);
+	hdr->ackno = lwip_htonl(hdr->ackno);
+	hdr->wnd = lwip_htons(hdr->wnd);
 	tcp_abort(pcb);
 	tw_reopened++;
 	pbuf_ref(p);            /* tcp_input frees its own reference */
