@@ -193,6 +193,8 @@ def wrk(port, conns, seconds, path=URL_PATH, close=False):
         cmd += ['-t', str(conns), '-c', str(conns), '-s', STAGGER]
     cmd.append('http://127.0.0.1:%d%s' % (port, path))
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 120)
+    with open(os.path.join(T, 'wrk.log'), 'a') as f:      # every run's own report
+        f.write('$ %s\n%s%s\n' % (' '.join(cmd), r.stdout, r.stderr))
     return parse_wrk(r.stdout + r.stderr)
 
 
@@ -209,6 +211,7 @@ def parse_wrk(out):
     m = re.search(r'Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)', out)
     if m:
         res['errors'] = sum(int(x) for x in m.groups()[:3])
+        res['socket'] = 'connect %s, read %s, write %s' % m.groups()[:3]
         res['timeouts'] = int(m.group(4))
     m = re.search(r'Non-2xx or 3xx responses: (\d+)', out)
     if m:
