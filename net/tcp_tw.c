@@ -26,12 +26,12 @@
  *   place by dropping TIME-WAIT on the peer's RST (tcp_rfc1337=0), but
  *   only after the peer's SYN retransmission, seconds later.
  *
- * - Their number. PCBs are small enough to come from the kernel heap
- *   outside lwIP's budget (net/mem.c, NET_MEM_SMALL), and every segment
- *   for a listener is first compared with each of them (tcp_input walks
- *   tcp_tw_pcbs): at a few hundred connections a second that is tens of
- *   thousands of PCBs, megabytes, and a request rate that sinks as they
- *   pile up. At most tw_cap() stay; when a SYN reaches a listener with
+ * - Their number. Each PCB (288 bytes on x86_64) comes out of lwIP's
+ *   budget (net/mem.c), and every segment for a listener is first
+ *   compared with each of them (tcp_input walks tcp_tw_pcbs): at a few
+ *   hundred connections a second that is tens of thousands of PCBs,
+ *   megabytes taken from packet buffers, and a request rate that sinks
+ *   as they pile up. At most tw_cap() stay; when a SYN reaches a listener with
  *   more, the oldest go, as lwIP itself does when its PCB pool is empty
  *   (tcp_kill_timewait). Their number and the two counters are in
  *   `netstat` (net_tcp_tw_stats). */
@@ -46,7 +46,7 @@
 static unsigned long tw_reopened, tw_dropped;
 
 /* TIME-WAIT PCBs kept: 1/32 of lwIP's budget, 32..1024 (an 8 MiB guest,
- * 1 MiB of budget, keeps about 140). */
+ * 1 MiB of budget, keeps about 110). */
 static unsigned tw_cap(void)
 {
 	struct net_mem_stats s;
