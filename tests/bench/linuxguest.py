@@ -9,7 +9,7 @@ build/bench/linux/, once; later runs reuse them offline.
 x86_64 only: an arm64 Linux guest would need an arm64 dpkg architecture on
 the host.
 """
-import glob, os, re, shutil, stat, subprocess, sys
+import glob, hashlib, os, re, shutil, stat, subprocess, sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CACHE = os.path.join(ROOT, 'build/cache/bench-linux')
@@ -160,7 +160,7 @@ def guest(name, modules, programs, init_tail, dynamic=None, files=None):
     bins = {b: static_program(src, name + '-' + b) for b, src in programs.items()}
     initrd = os.path.join(WORK, 'initramfs-%s-%s.cpio' % (name, kpkg))
     files = {k: v.encode() if isinstance(v, str) else v for k, v in files.items()}
-    digest = repr(sorted((k, hash(v)) for k, v in files.items()))
+    digest = repr(sorted((k, hashlib.sha256(v).hexdigest()) for k, v in files.items()))
     newest = max([os.path.getmtime(p) for p in list(bins.values()) + list(dynamic.values())] +
                  [os.path.getmtime(__file__)])
     if (os.path.exists(initrd) and os.path.getmtime(initrd) >= newest and
