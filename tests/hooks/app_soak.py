@@ -319,15 +319,21 @@ def soak_http(total=HTTP_REQS, mem='128M', quiet=False):
         if not up:
             say('FAIL: http -m %s: the guest did not come up: %s' % (mem, g.console()[-300:]))
             return False
-        wrk(g.port, HTTP_CONNS, 5)          # warm-up: threads, lwIP's pools
-        h0 = quiet_heap(g, g.port)
-        s0 = httpd_status(g.port)
-        done, secs, errs, tmo, non2xx, p99 = http_load(g, total, HTTP_CONNS)
-        if not g.alive():
-            say('FAIL: http -m %s: the guest died: %s' % (mem, g.console()[-400:]))
+        try:
+            wrk(g.port, HTTP_CONNS, 5)          # warm-up: threads, lwIP's pools
+            h0 = quiet_heap(g, g.port)
+            s0 = httpd_status(g.port)
+            done, secs, errs, tmo, non2xx, p99 = http_load(g, total, HTTP_CONNS)
+            if not g.alive():
+                raise OSError('the guest ended')
+            h1 = quiet_heap(g, g.port)
+            s1 = httpd_status(g.port)
+        except (OSError, ValueError, KeyError) as e:
+            m = re.search(r'(?s)(FATAL|panic|PANIC).{0,300}', g.console())
+            say('FAIL: http -m %s: %r; the guest %s: %s' % (
+                mem, e, 'runs' if g.alive() else 'ended', (m.group(0) if m else
+                                                           g.console()[-300:]).replace('\n', ' | ')))
             return False
-        h1 = quiet_heap(g, g.port)
-        s1 = httpd_status(g.port)
         bad = bad_codes(s0, s1)
         served = s1['status_200'] - s0['status_200']
         drift = abs(h1 - h0) / h0 * 100 if h0 and h1 else 100.0
