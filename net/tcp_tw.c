@@ -66,17 +66,26 @@ static unsigned tw_count(void)
 	return n;
 }
 
-/* Drop the oldest TIME-WAIT PCBs over the cap (core lock held). */
+/* Drop the oldest TIME-WAIT PCBs over the cap (core lock held). A PCB
+ * whose socket was only shut for writing (shutdown(SHUT_WR), then the
+ * peer's FIN) reaches TIME-WAIT still held by its netconn, which frees it
+ * at close(): freeing it here left the socket a dangling PCB (a general
+ * protection fault in tcp_shutdown at -m 6, where the cap is small and
+ * httpd's 503s linger so). Only PCBs without a netconn (callback_arg,
+ * cleared by the netconn layer at close) are dropped or reopened. */
 static void tw_trim(void)
 {
 	unsigned cap = tw_cap(), n = tw_count();
 
 	while (n > cap) {
-		struct tcp_pcb *old = tcp_tw_pcbs;
+		struct tcp_pcb *old = NULL;
 
 		for (struct tcp_pcb *p = tcp_tw_pcbs; p; p = p->next)
-			if ((u32_t)(tcp_ticks - p->tmr) > (u32_t)(tcp_ticks - old->tmr))
+			if (!p->callback_arg &&
+			    (!old || (u32_t)(tcp_ticks - p->tmr) > (u32_t)(tcp_ticks - old->tmr)))
 				old = p;
+		if (!old)
+			break;          /* all still held by sockets (below) */
 		tcp_abort(old);         /* a TIME-WAIT PCB is only freed: no RST */
 		tw_dropped++;
 		n--;
@@ -93,7 +102,7 @@ static err_t tw_input(struct tcp_pcb *pcb, struct tcp_hdr *hdr, struct pbuf *p)
 					    : (const u8_t *)ip4_current_header();
 	u32_t seq = hdr->seqno;         /* tcp_input turned the header to host order */
 
-	if ((TCPH_FLAGS(hdr) & (TCP_SYN | TCP_ACK | TCP_RST)) != TCP_SYN ||
+	if (pcb->callback_arg || (TCPH_FLAGS(hdr) & (TCP_SYN | TCP_ACK | TCP_RST)) != TCP_SYN ||
 	    TCP_SEQ_BETWEEN(seq, pcb->rcv_nxt - TCP_WND, pcb->rcv_nxt)) {
 		return ERR_OK;
 	}
