@@ -237,12 +237,17 @@ conform:
 	tests/conform --qemu system --qemu build/qemu10 --qsd --vhh
 
 # The long runs that make test leaves out: the key-value appliance's kill
-# loop with 50 SIGKILLs (tests/hooks/kv_host.py; KV_KILLS=, KV_SEED=).
+# loop with 50 SIGKILLs (tests/hooks/kv_host.py; KV_KILLS=, KV_SEED=), then
+# the appliances' load runs (tests/hooks/app_soak.py: wrk and
+# redis-benchmark, connection churn, the least -m; SOAK_* counts), each
+# printing a PASS or FAIL line; any FAIL fails the target.
 soak: deps
 	$(MAKE) ARCH=x86_64 kernel
 	@mkdir -p build/soak
 	T=$(CURDIR)/build/soak ROOT=$(CURDIR) KV_KILLS=$${KV_KILLS:-50} \
 	  QEMU_ACCEL=$$(tests/run --print-accel | sed 's/^-accel //') tests/hooks/kv_host.py kill
+	T=$(CURDIR)/build/soak ROOT=$(CURDIR) \
+	  QEMU_ACCEL=$$(tests/run --print-accel | sed 's/^-accel //') tests/hooks/app_soak.py all
 
 bench: deps
 	$(MAKE) ARCH=x86_64 kernel

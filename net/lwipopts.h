@@ -143,6 +143,17 @@ struct netif *net_route6_link_down(const struct ip6_addr *src, const struct ip6_
 #define LWIP_HOOK_IP4_ROUTE_SRC(src, dest)  net_route4_link_down((src), (dest))
 #define LWIP_HOOK_IP6_ROUTE(src, dest)      net_route6_link_down((src), (dest))
 
+/* --- TIME-WAIT under connection churn (net/tcp_tw.c) --------------------------
+ * A new SYN for a 4-tuple in TIME-WAIT reopens it (RFC 1122 4.2.2.13)
+ * instead of hanging until the old connection expires, and at most a
+ * bounded number of connections stay in TIME-WAIT. */
+struct tcp_pcb;
+struct tcp_hdr;
+struct pbuf;
+signed char net_tcp_input_hook(struct tcp_pcb *pcb, struct tcp_hdr *hdr, struct pbuf *p);
+#define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p) \
+	net_tcp_input_hook((pcb), (hdr), (p))
+
 /* --- Sockets ------------------------------------------------------------------
  * Our own <net/socket.h> is the API for applications: the lwip_ names are
  * not mapped onto the POSIX ones (LWIP_COMPAT_SOCKETS 0), net/socket.c

@@ -22,4 +22,9 @@ void net_ifname(const struct netif *nif, char *buf, size_t size);
  * (net/ifconfig.c). */
 const char *net_ip6_state_name(uint8_t state);
 
+/* Connections in TIME-WAIT now, the most kept, and how many were
+ * reopened by a new SYN or dropped over the cap (net/tcp_tw.c). */
+void net_tcp_tw_stats(unsigned *count, unsigned *cap, unsigned long *reopened,
+		      unsigned long *dropped);
+
 #endif

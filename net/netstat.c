@@ -14,6 +14,7 @@
 #include "lwip/stats.h"
 #include "lwip/tcpip.h"
 #include "lwip/priv/tcp_priv.h"
+#include "netpriv.h"
 
 /* Pool names in lwIP's own order (its memp_std.h list). */
 static const char *const pool_names[MEMP_MAX] = {
@@ -120,6 +121,8 @@ static int cmd_netstat(int argc, char **argv)
 	struct conn *conns;
 	struct net_mem_stats ms;
 	int n = 0, more = 0;
+	unsigned tw, tw_cap;
+	unsigned long tw_reopened, tw_dropped;
 
 	if (!net_ready())
 		return -ENODEV;
@@ -157,6 +160,9 @@ static int cmd_netstat(int argc, char **argv)
 			kprintf("%-14s %6lu %6lu %6u\n", pool_names[i],
 				(unsigned long)pools[i].used,
 				(unsigned long)pools[i].max, pools[i].err);
+	net_tcp_tw_stats(&tw, &tw_cap, &tw_reopened, &tw_dropped);
+	kprintf("time-wait: %u (at most %u), %lu reopened by a new SYN, %lu dropped over the cap\n",
+		tw, tw_cap, tw_reopened, tw_dropped);
 	kprintf("tcp connections: %d\n", n + more);
 	for (int i = 0; i < n; i++) {
 		kprintf("  %-11s", tcp_states[conns[i].state]);

@@ -30,6 +30,7 @@ have curl || need="$need curl"                # the httpd cases
 # the httpd status case: headless chromium loads /_status (skipped without)
 have chromium || need="$need chromium"
 have redis-cli || need="$need redis-tools"    # the kv cases (redis-cli, redis-benchmark)
+have wrk || need="$need wrk"                  # make soak and make bench: HTTP load
 # The network cases' own resolver (tests/hooks/netns.sh), run in a
 # namespace of the test's; dnsmasq-base is the program without a service.
 [ -x /usr/sbin/dnsmasq ] || have dnsmasq || need="$need dnsmasq-base"

@@ -9,7 +9,7 @@ build/bench/linux/, once; later runs reuse them offline.
 x86_64 only: an arm64 Linux guest would need an arm64 dpkg architecture on
 the host.
 """
-import glob, os, re, shutil, stat, subprocess, sys
+import glob, hashlib, os, re, shutil, stat, subprocess, sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CACHE = os.path.join(ROOT, 'build/cache/bench-linux')
@@ -113,19 +113,58 @@ for m in %(modules)s; do insmod /lib/modules/$m.ko || echo "init: insmod $m fail
 '''
 
 
-def guest(name, modules, programs, init_tail):
+def unpack(pkgs, where):
+    """Debian packages (apt-get download'ed into CACHE once, never
+    installed) unpacked together under WORK/where: that directory."""
+    root = os.path.join(WORK, where)
+    debs = [apt_download(p) for p in pkgs]
+    stamp = os.path.join(root, '.debs')
+    want = '\n'.join(os.path.basename(d) for d in debs)
+    if not os.path.exists(stamp) or open(stamp).read() != want:
+        shutil.rmtree(root, ignore_errors=True)
+        os.makedirs(root)
+        for d in debs:
+            subprocess.run(['dpkg-deb', '-x', d, root], check=True)
+        open(stamp, 'w').write(want)
+    return root
+
+
+def shared_libs(binary):
+    """The shared objects `ldd` lists for a dynamically linked binary (the
+    dynamic loader included), as (path the loader looks for, host file);
+    the host's libraries (this Debian's, like the guest's packages)."""
+    out = subprocess.run(['ldd', binary], capture_output=True, text=True, check=True).stdout
+    libs = []
+    for line in out.splitlines():
+        m = re.match(r'\s*(?:\S+ => )?(/\S+) \(0x', line)
+        if m:
+            libs.append((m.group(1), os.path.realpath(m.group(1))))
+        elif 'not found' in line:
+            raise RuntimeError('%s: %s' % (binary, line.strip()))
+    return libs
+
+
+def guest(name, modules, programs, init_tail, dynamic=None, files=None):
     """(vmlinuz, initramfs, kernel config text) for a Linux guest whose /init
     loads `modules` (names; those built in are skipped), then runs the shell
     text init_tail. programs maps /bin names to static programs built from
-    sources under the tree (static_program). Rebuilt when a program or
-    this file is newer than the initramfs."""
+    sources under the tree (static_program). dynamic maps guest paths to
+    dynamically linked host binaries (say, from unpack()), copied with the
+    libraries ldd lists for them at the same paths; files maps guest paths
+    to contents (bytes or str: configuration, data). Rebuilt when a program
+    or binary or this file is newer than the initramfs, or files change."""
+    dynamic, files = dynamic or {}, files or {}
     kdir, kpkg = kernel_root()
     vmlinuz = glob.glob(os.path.join(kdir, 'boot/vmlinuz-*'))[0]
     config = open(glob.glob(os.path.join(kdir, 'boot/config-*'))[0]).read()
     bins = {b: static_program(src, name + '-' + b) for b, src in programs.items()}
     initrd = os.path.join(WORK, 'initramfs-%s-%s.cpio' % (name, kpkg))
-    newest = max([os.path.getmtime(p) for p in bins.values()] + [os.path.getmtime(__file__)])
-    if os.path.exists(initrd) and os.path.getmtime(initrd) >= newest:
+    files = {k: v.encode() if isinstance(v, str) else v for k, v in files.items()}
+    digest = repr(sorted((k, hashlib.sha256(v).hexdigest()) for k, v in files.items()))
+    newest = max([os.path.getmtime(p) for p in list(bins.values()) + list(dynamic.values())] +
+                 [os.path.getmtime(__file__)])
+    if (os.path.exists(initrd) and os.path.getmtime(initrd) >= newest and
+            os.path.exists(initrd + '.files') and open(initrd + '.files').read() == digest):
         return vmlinuz, initrd, config
     mods = module_order(kdir, modules)
     init = INIT_HEAD % {'modules': ' '.join(m for m, _ in mods)} + init_tail
@@ -139,7 +178,24 @@ def guest(name, modules, programs, init_tail):
         entries.append(('bin/' + b, 0o100755, open(path, 'rb').read(), (0, 0)))
     for m, path in mods:
         entries.append(('lib/modules/%s.ko' % m, 0o100644, open(path, 'rb').read(), (0, 0)))
+    extra = {}
+    for dest, host in dynamic.items():
+        extra[dest.lstrip('/')] = (0o100755, open(host, 'rb').read())
+        for want, have in shared_libs(host):
+            extra[want.lstrip('/')] = (0o100755, open(have, 'rb').read())
+    for dest, data in files.items():
+        extra[dest.lstrip('/')] = (0o100644, data)
+    dirs = {e[0] for e in entries}
+    for path in sorted(extra):      # parent directories first: the kernel makes none
+        parts = path.split('/')[:-1]
+        for i in range(1, len(parts) + 1):
+            d = '/'.join(parts[:i])
+            if d not in dirs:
+                dirs.add(d)
+                entries.append((d, 0o40755, b'', (0, 0)))
+        entries.append((path, extra[path][0], extra[path][1], (0, 0)))
     with open(initrd + '.tmp', 'wb') as f:
         f.write(cpio_newc(entries))
     os.rename(initrd + '.tmp', initrd)
+    open(initrd + '.files', 'w').write(digest)
     return vmlinuz, initrd, config
