@@ -20,8 +20,9 @@ when any failed.
   app_soak.py churn    SOAK_CHURN (200,000) connections of one request each
                        (wrk with Connection: close): no socket error, no
                        request slower than 2 s (wrk's timeout: accept
-                       never hangs), the rate over the last tenth within
-                       10% of the first tenth, and the guest's TCP PCBs
+                       never hangs), the rate over the last tenth at least
+                       90% of the first tenth's (a faster end is the
+                       host's load easing, not a stall), the TCP PCBs
                        (`netstat`) bounded: TIME-WAIT at most its cap
                        (net/tcp_tw.c) and the connections open
   app_soak.py mem      the least -m (MiB) at which app=httpd still serves
@@ -42,6 +43,8 @@ before the thread starts) sleeps 50 ms: the connections open one after
 another. The churn run keeps two connections, which never overflow it.
 """
 import json, os, re, shutil, signal, socket, subprocess, sys, time
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+import qemu_quirks  # noqa: E402  (tests/qemu_quirks.py)
 
 ROOT = os.environ.get('ROOT', os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))))
@@ -93,18 +96,11 @@ class Guest:
         for sub in ('usr/share/qemu', 'usr/share/seabios'):
             if base != '/' and os.path.isdir(os.path.join(base, sub)):
                 args[4:4] = ['-L', os.path.join(base, sub)]
-        # QEMU before 8.1 under TCG with one vCPU drops the guest's memory
-        # barriers (QEMU c914d46d0a64; tests/hooks/vhost_hostile.sh says
-        # more): the guest's store of the available index and its load of
-        # avail_event reorder against the device in QEMU's main thread,
-        # and a notification is lost. Seen here once on 7.2 at -m 32, after
-        # 400,000 requests: "vioif0: 256 frames unanswered for 30000 ms".
-        # A second vCPU (parked by the kernel) makes that QEMU emit them.
-        ver = re.search(r'version (\d+)\.(\d+)', subprocess.run(
-            [qemu or 'qemu-system-x86_64', '--version'], capture_output=True,
-            text=True).stdout)
-        if ACCEL == 'tcg' and ver and (int(ver.group(1)), int(ver.group(2))) < (8, 1):
-            args += ['-smp', '2']
+        # QEMU < 8.1 under TCG: a second vCPU (tests/qemu_quirks.py; seen
+        # here once on 7.2 at -m 32 after 400,000 requests: "vioif0: 256
+        # frames unanswered for 30000 ms").
+        args = args[:1] + qemu_quirks.tcg_barrier_args(
+            qemu_quirks.qemu_version(qemu or 'qemu-system-x86_64'), ACCEL, args[1:])
         for i, (path, ro) in enumerate(drives):
             args += ['-drive', 'file=%s,format=raw,if=none,id=d%d%s' % (
                 path, i, ',readonly=on' if ro else ',cache=writeback'),
@@ -434,10 +430,10 @@ def soak_churn(total=CHURN, conns=2):
         ratio = last / first if first else 0
         bounded = bool(pcbs) and max(tws) <= cap + conns and max(pcbs) <= cap + conns + 2
         ok = (done >= total and errs == 0 and tmo == 0 and non2xx == 0 and worst < 2000 and
-              abs(ratio - 1) <= 0.10 and bounded and g.alive())
+              ratio >= 0.90 and bounded and g.alive())
         say('%s: churn: %d connections of one request each in %d runs (%d at a time), no answer '
             'slower than %.0f ms (limit 2000), socket errors %d, timeouts %d, non-2xx %d; rate '
-            'first tenth %.0f/s, last %.0f/s (%.2fx; limit 0.90..1.10); guest TCP PCBs at most '
+            'first tenth %.0f/s, last %.0f/s (%.2fx; at least 0.90: no slow-down); guest TCP PCBs at most '
             '%d, TIME-WAIT at most %d (cap %d + the connections open), %d reopened by a new SYN, %d dropped over the cap'
             % ('PASS' if ok else 'FAIL', done, len(runs), conns, worst, errs, tmo, non2xx, first,
                last, ratio, max(pcbs, default=-1), max(tws, default=-1), cap, final[3], final[4]))

@@ -74,37 +74,9 @@ if [ ! -S "$sock" ]; then
 	exit 2
 fi
 
-# QEMU before 8.1 under TCG with one vCPU drops the guest's memory barriers
-# (QEMU commit c914d46d0a64, "tcg: Do not elide memory barriers for
-# !CF_PARALLEL in system mode", first in v8.1.0). With a device in another
-# process that breaks the guest's store-then-load pairing of the available
-# index and avail_event (virtio 1.2 §2.7.10): the guest reads a stale
-# avail_event, skips the notification, and the back end sleeps on 16
-# posted requests (vhh_plain_wrap failed about 1 run in 2 on QEMU 7.2,
-# never on QEMU 10, never with EVENT_IDX refused). A second vCPU makes
-# QEMU 7.2 emit the barriers; the kernel parks it.
-qemu=("$@")
-tcg=0; smp=0
-for a in "${qemu[@]}"; do
-	[ "$a" = tcg ] && tcg=1
-	[ "$a" = -smp ] && smp=1
-done
-if [ $tcg = 1 ] && [ $smp = 0 ]; then
-	read -r major minor < <("${qemu[0]}" --version 2>/dev/null |
-		sed -n 's/.*version \([0-9]*\)\.\([0-9]*\).*/\1 \2/p' | head -1)
-	if [ "${major:-0}" -lt 8 ] || { [ "${major:-0}" -eq 8 ] && [ "${minor:-0}" -lt 1 ]; }; then
-		# vhost-user-blk takes a queue per vCPU by default; the back
-		# end serves one.
-		for i in "${!qemu[@]}"; do
-			case "${qemu[$i]}" in
-			vhost-user-blk*) [ "${qemu[$i]#*num-queues}" = "${qemu[$i]}" ] &&
-				qemu[$i]="${qemu[$i]},num-queues=1" ;;
-			esac
-		done
-		qemu+=(-smp 2)
-	fi
-fi
-set -- "${qemu[@]}"
+# On QEMU before 8.1 under TCG, tests/run has added -smp 2 and
+# num-queues=1 (tests/qemu_quirks.py): that QEMU drops a single vCPU's
+# barriers, and a notification to the back end was lost.
 
 # QEMU's reactions to the device's misbehaviour ("vhost vring error in
 # virtqueue 0", "Failed to set msg fds." after a disconnect) are printed
