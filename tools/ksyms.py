@@ -5,9 +5,14 @@
 Reads nm lines ("addr type name") from a file or '-' for stdin and prints an
 assembly file defining, in section .ksyms:
   ksyms_count  (u64)      number of entries
-  ksyms_addr[] (u64 each) sorted addresses of text symbols
-  ksyms_name[] (u32 each) offsets into ksyms_str
-  ksyms_str               NUL-terminated names
+  ksyms_base   (u64)      the lowest address (0 when there are none)
+  ksyms_off[]  (u32 each) sorted addresses of text symbols, less ksyms_base
+  ksyms_str               their names, NUL-terminated, in the same order
+
+Small on purpose: it is part of every image. Offsets are 4 bytes, not 8
+(the image is far below 4 GiB), and there is no index into the names: a
+lookup finds the entry by binary search and then steps over that many
+names, which only a backtrace ever does.
 """
 import sys
 
@@ -20,15 +25,14 @@ def main():
             continue
         syms.append((int(parts[0], 16), parts[2]))
     syms.sort()
+    base = syms[0][0] if syms else 0
+    if syms and syms[-1][0] - base >= 1 << 32:
+        sys.exit('ksyms.py: text spans 4 GiB or more; offsets need 8 bytes')
     out = ['\t.section .ksyms, "a"', '\t.balign 8',
-           '\t.globl ksyms_count, ksyms_addr, ksyms_name, ksyms_str',
-           'ksyms_count:\t.quad %d' % len(syms), 'ksyms_addr:']
-    out += ['\t.quad 0x%x' % a for a, _ in syms]
-    out.append('ksyms_name:')
-    off = 0
-    for _, n in syms:
-        out.append('\t.long %d' % off)
-        off += len(n) + 1
+           '\t.globl ksyms_count, ksyms_base, ksyms_off, ksyms_str',
+           'ksyms_count:\t.quad %d' % len(syms), 'ksyms_base:\t.quad 0x%x' % base,
+           'ksyms_off:']
+    out += ['\t.long 0x%x' % (a - base) for a, _ in syms]
     out.append('ksyms_str:')
     out += ['\t.asciz "%s"' % n for _, n in syms]
     print('\n'.join(out))
