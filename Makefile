@@ -139,7 +139,7 @@ $(BUILD)/kernel.elf: $(BUILD)/kernel.pass1 $(BUILD)/ksyms.o
 # final link's map (tools/size.py). Fails when over the budget.
 SIZE_BUDGET ?= 524288
 size:
-	@$(MAKE) --no-print-directory ARCH=$(ARCH) GUEST_TESTS=0 kernel
+	@$(MAKE) -s --no-print-directory ARCH=$(ARCH) GUEST_TESTS=0 kernel
 	@$(PYTHON) tools/size.py build/$(ARCH)-product $(SIZE_BUDGET)
 
 # --- set-up -----------------------------------------------------------------
