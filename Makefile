@@ -34,8 +34,8 @@ ASFLAGS := $(CFLAGS) -D__ASSEMBLY__
 # in EXTRA_CFLAGS still wins. OPT_SPEED names sources (lwIP's relative to
 # its src/).
 OPT := -Os
-OPT_SPEED := lib/string.c drivers/net/netcsum.c net/chksum.c net/sys_arch.c \
-	net/socket.c net/mem.c net/netif_vioif.c drivers/virtio/net.c \
+OPT_SPEED := lib/string.c drivers/net/netcsum.c drivers/net/netdev.c net/chksum.c \
+	net/sys_arch.c net/socket.c net/mem.c net/netif_vioif.c drivers/virtio/net.c \
 	drivers/virtio/net_rx.c drivers/virtio/virtqueue.c drivers/virtio/virtio.c \
 	drivers/virtio/pci.c drivers/virtio/pci_modern.c kern/sched.c kern/sync.c \
 	kern/time.c kern/mm/heap.c
