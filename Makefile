@@ -25,14 +25,16 @@ CFLAGS := -std=gnu11 -g -ffreestanding -nostdinc \
 	-Wall -Wextra -Werror -Wno-unused-parameter -MMD -MP \
 	$(ARCH_CFLAGS) $(EXTRA_CFLAGS)
 ASFLAGS := $(CFLAGS) -D__ASSEMBLY__
-# Optimisation (issue 10, image size): -Os, but -O2 for the files the data
-# paths spend their time in (copies and checksums, the virtqueue and the
-# network driver, the scheduler and locks, lwIP's TCP/UDP/IP path and
-# sockets): -Os there cost measurable speed on the network benchmark (QEMU
-# CPU per MiB streamed and the UDP round trip), elsewhere it costs none
-# that shows and saves a fifth of the code. Given before CFLAGS, so an -O
-# in EXTRA_CFLAGS still wins. OPT_SPEED names sources (lwIP's relative to
-# its src/).
+# Optimisation (issue 10, image size): -Os, but -O2 for the files the
+# network data path spends its time in (copies and checksums, the virtqueue
+# and the network driver, the scheduler and locks, lwIP's TCP/UDP/IP path
+# and sockets). -Os everywhere cost clear speed on the network benchmark
+# (QEMU CPU per MiB streamed, the UDP round trip); with this split the
+# differences stayed within the noise of A/B runs on a loaded host (to be
+# confirmed on a quiet one with make bench), and -Os saves about 15% of the
+# code. The block path (drivers/blk, virtio-blk) was not measured. Given
+# before CFLAGS, so an -O in EXTRA_CFLAGS still wins. OPT_SPEED names
+# sources (lwIP's relative to its src/).
 OPT := -Os
 OPT_SPEED := lib/string.c drivers/net/netcsum.c drivers/net/netdev.c net/chksum.c \
 	net/sys_arch.c net/socket.c net/mem.c net/netif_vioif.c drivers/virtio/net.c \
