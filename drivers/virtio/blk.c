@@ -42,7 +42,10 @@
 #define VBLK_POLL_CHECK     64
 
 static const char vblk_driver_name[] = "virtio-blk";
-static const uint8_t vblk_zeroes[VBLK_ZERO_BYTES] __aligned(4096);
+/* In .bss, not .rodata: a const array of zeroes would be 64 KiB of the
+ * image file (and of what the boot loader copies) for nothing. Nothing
+ * writes it; the device only reads it (a device-readable buffer). */
+static uint8_t vblk_zeroes[VBLK_ZERO_BYTES] __aligned(4096);
 
 /* One request on the ring. The first three fields are the device's to
  * read or write (§5.2.6); they live here, not in the caller's blk_req, so

@@ -25,7 +25,10 @@ typedef long ssize_t;
 
 /* lwIP's debug and diagnostic output goes to the kernel log. */
 #define LWIP_PLATFORM_DIAG(x) do { kprintf x; } while (0)
-/* An lwIP assertion is a broken invariant inside the stack: stop there. */
-#define LWIP_PLATFORM_ASSERT(x) panic("lwip: %s at %s:%d", (x), __FILE__, __LINE__)
+/* An lwIP assertion is a broken invariant inside the stack: stop there.
+ * The file and line name the assertion; its message text (some 550 of
+ * them, several KiB of every image) is left out: the source at that line
+ * says the same. */
+#define LWIP_PLATFORM_ASSERT(x) panic("lwip: assertion failed at %s:%d", __FILE__, __LINE__)
 
 #endif
