@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <string.h>
 
+uint8_t blk_zeroes[BLK_ZEROES_BYTES] __aligned(4096);
+
 static struct blkdev *devs;
 
 static bool name_ok(const char *name)

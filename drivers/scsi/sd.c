@@ -34,11 +34,8 @@ const char scsi_disk_driver[] = "scsi";
  * an endless stream is not. ABORTED COMMAND and TASK ABORTED likewise. */
 #define SD_RETRIES          8
 #define SD_WAIT_STEP_NS     (20ull * NSEC_PER_MSEC)
-/* Write-zeroes is a WRITE from this buffer (SBC-3's WRITE SAME would do
+/* Write-zeroes is a WRITE from blk_zeroes (SBC-3's WRITE SAME would do
  * it in one command, but not every unit has it). */
-#define SD_ZERO_BYTES       (64u << 10)
-
-static const uint8_t sd_zeroes[SD_ZERO_BYTES] __aligned(4096);
 static uint64_t sd_ready_ns = 10000 * NSEC_PER_MSEC;
 static bool sd_ready_read;
 
@@ -344,7 +341,7 @@ static void sd_start(struct sd_pool *p, unsigned i, struct blk_req *r)
 		/* max_write_zeroes keeps the piece within the buffer. */
 		rc = scsi_cdb_rw(&c->cdb, true, r->io.lba, (uint32_t)r->io.count);
 		c->dir = SCSI_DIR_OUT;
-		c->data = (void *)sd_zeroes;
+		c->data = (void *)blk_zeroes;
 		c->len = (uint32_t)(r->io.count * ss);
 		break;
 	case BLK_OP_FLUSH:
@@ -416,7 +413,7 @@ const struct blkdev_ops scsi_disk_ops = {
 void sd_set_limits(struct scsi_disk *d)
 {
 	uint32_t ss = d->bd.sector_size;
-	d->bd.max_write_zeroes = MAX(1u, MIN(SD_ZERO_BYTES / ss, d->bd.max_sectors));
+	d->bd.max_write_zeroes = MAX(1u, MIN(BLK_ZEROES_BYTES / ss, d->bd.max_sectors));
 	d->bd.max_discard = d->unmap ? d->max_unmap : 0;
 }
 

@@ -33,8 +33,6 @@
 /* Discard/write-zeroes sizes when the device gives none (§5.2.4 says the
  * fields are valid only with the feature; 0 is not a usable limit). */
 #define VBLK_DEFAULT_RANGE  (1u << 22)
-/* Write-zeroes without the command writes from this (the largest sector). */
-#define VBLK_ZERO_BYTES     (64u << 10)
 /* The irq-mode watchdog's period while requests are on the ring. */
 #define VBLK_WATCH_NS       (100 * NSEC_PER_MSEC)
 /* Poll mode checks the device status and the oldest request's age once
@@ -42,10 +40,6 @@
 #define VBLK_POLL_CHECK     64
 
 static const char vblk_driver_name[] = "virtio-blk";
-/* In .bss, not .rodata: a const array of zeroes would be 64 KiB of the
- * image file (and of what the boot loader copies) for nothing. Nothing
- * writes it; the device only reads it (a device-readable buffer). */
-static uint8_t vblk_zeroes[VBLK_ZERO_BYTES] __aligned(4096);
 
 /* One request on the ring. The first three fields are the device's to
  * read or write (§5.2.6); they live here, not in the caller's blk_req, so
@@ -200,7 +194,7 @@ static int vblk_start(struct vblk *vb, struct blk_req *r)
 			 * (max_write_zeroes keeps it within the buffer). */
 			type = VIRTIO_BLK_T_OUT;
 			s->hdr.sector = to_sector512(vb, r->io.lba);
-			data = (void *)vblk_zeroes;
+			data = (void *)blk_zeroes;
 			bytes = (uint32_t)(r->io.count * vb->ssize);
 			break;
 		}
@@ -575,7 +569,7 @@ static int vblk_probe(struct virtio_dev *vdev)
 	if (virtio_has_feature(vdev, VIRTIO_BLK_F_WRITE_ZEROES))
 		vb->bd.max_write_zeroes = MAX(vb->max_wz / per512, 1u);
 	else
-		vb->bd.max_write_zeroes = MIN(VBLK_ZERO_BYTES / vb->ssize, vb->bd.max_sectors);
+		vb->bd.max_write_zeroes = MIN(BLK_ZEROES_BYTES / vb->ssize, vb->bd.max_sectors);
 	vb->bd.align = 0;
 	vb->bd.ops = &vblk_ops;
 	vb->bd.priv = vb;

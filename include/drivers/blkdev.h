@@ -177,6 +177,12 @@ struct blkdev *blkdev_next(const struct blkdev *prev);
  * possibly before this returns. @return 0, or -EINVAL when r is NULL or
  * has no done callback (then nothing runs). */
 int blkdev_submit(struct blkdev *bd, struct blk_req *r);
+
+/* 64 KiB of zeroes for drivers that write zeroes as an ordinary write
+ * (no command for it): a device-readable buffer. Nobody writes it. It is
+ * in .bss rather than .rodata so that it costs no image bytes. */
+#define BLK_ZEROES_BYTES (64u << 10)
+extern uint8_t blk_zeroes[BLK_ZEROES_BYTES];
 /* Batch the submissions between these two (see blkdev_ops.plug): a driver
  * that has no plug op ignores them. Pair each plug with an unplug, in the
  * same thread, without sleeping in between. */
