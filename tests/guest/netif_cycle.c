@@ -122,8 +122,8 @@ TEST(netif_create_destroy)
 			cycle_mem(&base);
 		for (int i = 0; r == rounds && i < 50; i++) {
 			cycle_mem(&now);
-			if (now.heap == base.heap && now.pools == base.pools &&
-			    now.net == base.net)
+			if (now.heap <= base.heap && now.pools <= base.pools &&
+			    now.net <= base.net)
 				break;
 			thread_sleep_ns(100 * NSEC_PER_MSEC);
 		}
@@ -165,8 +165,11 @@ TEST(netif_create_destroy)
 	T_EQ(shell_exec(cmd), 0);
 	test_diag("%u rounds; heap %zu -> %zu bytes, lwIP pools %lu -> %lu, budget %zu -> %zu",
 		  rounds, base.heap, now.heap, base.pools, now.pools, base.net, now.net);
-	T_EQ(now.pools, base.pools);
-	T_EQ(now.net, base.net);
-	T_EQ(now.heap, base.heap);
+	/* A leak grows; the baseline (round 1) may itself hold what was
+	 * still in flight or in TIME-WAIT then and is gone now (seen: the
+	 * lwIP budget 608 -> 512 bytes, the heap 96 bytes less). */
+	T_CHECK(now.pools <= base.pools);
+	T_CHECK(now.net <= base.net);
+	T_CHECK(now.heap <= base.heap);
 	T_EQ(shell_exec("ifconfig " IFNAME), 0);
 }
