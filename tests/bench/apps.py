@@ -25,7 +25,9 @@ import os, re, shutil, signal, socket, subprocess, sys, time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), 'hooks'))
+sys.path.insert(0, os.path.dirname(HERE))
 import linuxguest  # noqa: E402
+import hostqemu  # noqa: E402  (tests/hostqemu.py)
 from app_soak import parse_wrk  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -47,14 +49,6 @@ def accel():
     out = subprocess.run([os.path.join(ROOT, 'tools/accel.sh')], capture_output=True,
                          text=True).stdout.split()
     return out[-1] if out else 'tcg'
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(('127.0.0.1', 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 def www():
@@ -123,7 +117,7 @@ def linux_guest(wwwdir):
 class Guest:
     def __init__(self, name, acc, kernel, append, initrd=None, drives=()):
         self.name = name
-        self.http, self.kv = free_port(), free_port()
+        self.http, self.kv = hostqemu.free_port(), hostqemu.free_port()
         self.log = os.path.join(WORK, name + '.log')
         cpu = 'host' if acc == 'kvm' else 'max'
         cmd = ['qemu-system-x86_64', '-accel', acc, '-machine', 'q35', '-cpu', cpu,
@@ -172,7 +166,7 @@ class HostNginx:
         nginx = linuxguest.unpack(['nginx'], 'nginx')
         prefix = os.path.join(WORK, 'host-nginx')
         os.makedirs(prefix, exist_ok=True)
-        self.http, self.kv = free_port(), None
+        self.http, self.kv = hostqemu.free_port(), None
         conf = os.path.join(prefix, 'nginx.conf')
         open(conf, 'w').write(NGINX_CONF % {'daemon': 'off', 'prefix': prefix,
                                             'listen': '127.0.0.1:%d' % self.http,

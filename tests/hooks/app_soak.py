@@ -45,7 +45,7 @@ another. The churn run keeps two connections, which never overflow it.
 """
 import json, os, re, shutil, signal, socket, subprocess, sys, time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-import qemu_quirks  # noqa: E402  (tests/qemu_quirks.py)
+import hostqemu  # noqa: E402  (tests/hostqemu.py)
 
 ROOT = os.environ.get('ROOT', os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))))
@@ -64,25 +64,17 @@ def say(msg):
     print(msg, flush=True)
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(('127.0.0.1', 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
 # --- A guest whose serial console is a socket (its shell) and a file ---------
 class Guest:
     def __init__(self, name, app_args, guest_port, drives=(), mem='128M'):
         self.name = name
-        self.port = free_port()
+        self.port = hostqemu.free_port()
         self.log = os.path.join(T, name + '.log')
         self.sock = '/tmp/soak-%d-%s.sock' % (os.getpid(), name)
         for f in (self.log, self.sock):
             if os.path.exists(f):
                 os.unlink(f)
-        args = ['nice', '-n', '19', 'qemu-system-x86_64', '-accel', ACCEL,
+        args = ['-accel', ACCEL,
                 '-machine', 'q35', '-m', mem, '-nodefaults', '-display', 'none',
                 '-monitor', 'none', '-no-reboot',
                 '-chardev', 'socket,id=con,path=%s,server=on,wait=off,logfile=%s' % (
@@ -91,21 +83,14 @@ class Guest:
                 '-netdev', 'user,id=n0,hostfwd=tcp:127.0.0.1:%d-:%d' % (self.port, guest_port),
                 '-device', 'virtio-net-pci,netdev=n0',
                 '-kernel', KERNEL, '-append', 'loglevel=4 ' + app_args]
-        # A QEMU unpacked under DIR (tests/run --qemu DIR) has its own firmware.
-        qemu = shutil.which('qemu-system-x86_64') or ''
-        base = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(qemu))))
-        for sub in ('usr/share/qemu', 'usr/share/seabios'):
-            if base != '/' and os.path.isdir(os.path.join(base, sub)):
-                args[4:4] = ['-L', os.path.join(base, sub)]
-        # QEMU < 8.1 under TCG: a second vCPU (tests/qemu_quirks.py; seen
-        # here once on 7.2 at -m 32 after 400,000 requests: "vioif0: 256
-        # frames unanswered for 30000 ms").
-        args = args[:1] + qemu_quirks.tcg_barrier_args(
-            qemu_quirks.qemu_version(qemu or 'qemu-system-x86_64'), ACCEL, args[1:])
         for i, (path, ro) in enumerate(drives):
             args += ['-drive', 'file=%s,format=raw,if=none,id=d%d%s' % (
                 path, i, ',readonly=on' if ro else ',cache=writeback'),
                 '-device', 'virtio-blk-pci,drive=d%d' % i]
+        # The firmware of a QEMU unpacked under a directory, and -smp 2 on
+        # QEMU < 8.1 under TCG (seen here once on 7.2 at -m 32 after
+        # 400,000 requests: "vioif0: 256 frames unanswered for 30000 ms").
+        args = ['nice', '-n', '19'] + hostqemu.command(args, ACCEL)
         self.p = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                   stderr=open(self.log + '.err', 'w'))
         self.con = None

@@ -32,9 +32,9 @@ bounded wait; the whole run stays under a minute.
 
 Everything printed goes to $T/kv_host.log as well.
 """
-import os, random, re, shutil, signal, socket, struct, subprocess, sys, threading, time
+import os, random, re, signal, socket, struct, subprocess, sys, threading, time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import qemu_quirks  # noqa: E402  (tests/qemu_quirks.py)
+import hostqemu  # noqa: E402  (tests/hostqemu.py)
 
 ROOT = os.environ.get('ROOT', os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))))
@@ -64,43 +64,28 @@ def check(cond, why):
 
 
 # --- A guest -------------------------------------------------------------------
-def free_port():
-    s = socket.socket()
-    s.bind(('127.0.0.1', 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
 class Guest:
     """One QEMU with app=kv; the console goes to a file."""
 
     def __init__(self, name, cmdline, disk=None, mem='128M'):
-        self.port = free_port()
+        self.port = hostqemu.free_port()
         self.log = os.path.join(T, name + '.log')
         if os.path.exists(self.log):
             os.unlink(self.log)
-        args = ['qemu-system-x86_64', '-accel', ACCEL, '-nodefaults', '-display', 'none',
+        args = ['-accel', ACCEL, '-nodefaults', '-display', 'none',
                 '-serial', 'file:' + self.log, '-monitor', 'none', '-no-reboot',
                 '-machine', 'q35', '-m', mem,
                 '-netdev', 'user,id=n0,hostfwd=tcp:127.0.0.1:%d-:6379' % self.port,
                 '-device', 'virtio-net-pci,netdev=n0',
                 '-kernel', KERNEL, '-append', 'app=kv ' + cmdline]
-        # A QEMU unpacked under DIR (tests/run --qemu DIR) has its own
-        # firmware, as the runner passes it.
-        qemu = shutil.which('qemu-system-x86_64') or ''
-        base = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(qemu))))
-        for sub in ('usr/share/qemu', 'usr/share/seabios'):
-            if base != '/' and os.path.isdir(os.path.join(base, sub)):
-                args[1:1] = ['-L', os.path.join(base, sub)]
         if disk:
             args += ['-drive', 'file=%s,if=none,id=d0,format=raw,cache=writeback' % disk,
                      '-device', 'virtio-blk-pci,drive=d0']
-        # QEMU < 8.1 under TCG: a second vCPU (tests/qemu_quirks.py; this
-        # guest lost a virtio-net notification on 7.2 once: "34 frames
-        # unanswered for 30000 ms").
-        args = args[:1] + qemu_quirks.tcg_barrier_args(
-            qemu_quirks.qemu_version(qemu or 'qemu-system-x86_64'), ACCEL, args[1:])
+        # The firmware of a QEMU unpacked under a directory, as the runner
+        # passes it, and -smp 2 on QEMU < 8.1 under TCG (this guest lost a
+        # virtio-net notification on 7.2 once: "34 frames unanswered for
+        # 30000 ms").
+        args = hostqemu.command(args, ACCEL)
         self.p = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                   stderr=open(self.log + '.err', 'w'))
 
