@@ -94,7 +94,7 @@ kernel: $(BUILD)/kernel.elf $(ARCH_IMAGES)
 
 # Objects depend on these choices (a stamp that changes only with them).
 ifeq ($(filter clean deps,$(MAKECMDGOALS)),)
-OPT_SET := $(OPT) | $(sort $(OPT_SPEED)) | $(sort $(OPT_SPEED_LWIP))
+OPT_SET := $(OPT) | $(sort $(OPT_SPEED)) | $(sort $(OPT_SPEED_LWIP)) | $(ARCH_CFLAGS) $(EXTRA_CFLAGS)
 $(shell mkdir -p $(BUILD) && { echo '$(OPT_SET)' | cmp -s - $(BUILD)/opt.flags || echo '$(OPT_SET)' > $(BUILD)/opt.flags; })
 $(OBJS): $(BUILD)/opt.flags
 endif
