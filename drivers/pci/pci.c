@@ -12,6 +12,7 @@
  * INIT_DRIVER, so every function is known before any driver starts. */
 #include <drivers/pci.h>
 #include <kern/acpi.h>
+#include <kern/boot.h>
 #include <kern/cmdline.h>
 #include <kern/errno.h>
 #include <kern/init.h>
@@ -19,6 +20,7 @@
 #include <kern/printk.h>
 #include <kern/vm.h>
 #include <arch/io.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "pci_priv.h"
@@ -122,9 +124,16 @@ void *pci_map_bar(struct pci_dev *d, int bar)
 	if (b->io || !b->size)
 		return NULL;
 	/* Base 0 means firmware never assigned the BAR; mapping page 0 as a
-	 * device would only hide the bug. */
-	if (!b->virt && b->addr)
+	 * device would only hide the bug. A BAR firmware placed on RAM or the
+	 * kernel is refused: the driver's register writes would land there. */
+	if (!b->virt && b->addr) {
+		char what[32];
+
+		snprintf(what, sizeof(what), "pci %02x:%02x.%u BAR%d", d->bus, d->dev, d->fn, bar);
+		if (boot_device_window(what, b->addr, b->size))
+			return NULL;
 		b->virt = vm_map_mmio(b->addr, b->size);
+	}
 	return b->virt;
 }
 

@@ -36,6 +36,8 @@ TEST(irq_save_restore)
 #include <arch/io.h>
 #include <arch/irq.h>
 #include <kern/acpi.h>
+#include <kern/dma.h>
+#include <string.h>
 
 static volatile unsigned hits;
 static volatile void *last_arg;
@@ -195,6 +197,30 @@ static void rtc_handler(void *arg)
 {
 	rtc_read(0x0c);
 	hits++;
+}
+
+/* A MADT that puts an IOAPIC on RAM (a page of .bss) gets that IOAPIC
+ * refused before anything is written there; the ones in use stay. */
+static uint8_t ioapic_on_ram[4096] __attribute__((aligned(4096)));
+
+TEST(irq_ioapic_on_ram)
+{
+	static struct acpi_madt_info m;
+	unsigned before = ioapic_count();
+
+	memset(ioapic_on_ram, 0xa5, sizeof(ioapic_on_ram));
+	memset(&m, 0, sizeof(m));
+	m.from_firmware = true;
+	m.nioapics = 1;
+	m.ioapic[0].addr = virt_to_phys(ioapic_on_ram);
+	m.ioapic[0].gsi_base = 200;
+	ioapic_init(&m);
+	T_EQ(ioapic_count(), before);
+	for (unsigned i = 0; i < sizeof(ioapic_on_ram); i++)
+		if (ioapic_on_ram[i] != 0xa5) {
+			T_CHECK(!"the IOAPIC's page was written");
+			break;
+		}
 }
 
 TEST(irq_ioapic_rtc)

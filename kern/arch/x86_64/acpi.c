@@ -205,7 +205,13 @@ int acpi_hpet_base(uint64_t *base)
 
 	if (!h)
 		return -ENODEV;
-	return acpi_hpet_parse(h, h->length, base);
+	int rc = acpi_hpet_parse(h, h->length, base);
+
+	if (rc)
+		return rc;
+	/* A table that puts the counter on RAM or the kernel would have
+	 * hpet_init write its configuration register there. */
+	return boot_device_window("hpet", *base, 1024);
 }
 
 static int cmd_acpi(int argc, char **argv)
@@ -272,10 +278,15 @@ static uint16_t gas_read16(const struct acpi_gas *g)
 	return p ? mmio_read16(p) : 0;
 }
 
+/* A register block in memory space must not be RAM or the kernel: the
+ * FADT would otherwise aim the S5 write at them. */
 static bool gas_usable(const struct acpi_gas *g)
 {
-	return g->addr && (g->space == ACPI_GAS_IO ? g->addr <= 0xffff :
-			   g->space == ACPI_GAS_MEMORY);
+	if (!g->addr)
+		return false;
+	if (g->space == ACPI_GAS_IO)
+		return g->addr <= 0xffff;
+	return g->space == ACPI_GAS_MEMORY && !boot_device_window("acpi: FADT register", g->addr, 2);
 }
 
 int acpi_poweroff(void)

@@ -7,6 +7,7 @@
 #include <arch/cpu.h>
 #include <arch/io.h>
 #include <kern/acpi.h>
+#include <kern/boot.h>
 #include <kern/errno.h>
 #include <kern/irq.h>
 #include <kern/printk.h>
@@ -69,6 +70,10 @@ int ioapic_init(const struct acpi_madt_info *m)
 				(unsigned long long)a->addr);
 			continue;
 		}
+		/* IOREGSEL and IOWIN (82093AA §3.0): a MADT that puts them
+		 * on RAM would have us write there. */
+		if (boot_device_window("ioapic", a->addr, 0x20))
+			continue;
 		io->regs = vm_map_mmio(a->addr, 4096);
 		if (!io->regs)
 			continue;
