@@ -1,82 +1,73 @@
 // SPDX-License-Identifier: MIT
-/* tarfs over a block device: byte reads through one window of cached
- * sectors. The window holds the last TARFS_WIN bytes read (aligned), so
- * the mount's header scan and small files cost one device request per
- * window rather than one per header. A mutex keeps the window whole while
- * a request sleeps: blkdev reads may block, and callers are any threads. */
+/* tarfs over a block device: byte reads through a cache of 64 KiB
+ * windows of sectors (fs/wincache.c), so the mount's header scan and the
+ * files served most often cost no device request after the first. The
+ * cache takes a 32nd of RAM, between 2 and 64 windows (128 KiB to 4 MiB),
+ * allocated as they fill. A mutex keeps a window whole while a request
+ * sleeps: blkdev reads may block, and callers are any threads. */
 #include <drivers/blkdev.h>
 #include <fs/tarfs.h>
+#include <fs/wincache.h>
 #include <kern/errno.h>
+#include <kern/pmm.h>
 #include <kern/printk.h>
 #include <kern/sched.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define TARFS_WIN (64u << 10)
+#define TARFS_WIN       (64u << 10)
+#define TARFS_WIN_MIN   2
+#define TARFS_WIN_MAX   64
 
 struct blkwin {
 	struct blkdev *bd;
 	struct mutex lock;
-	uint8_t *buf;           /* TARFS_WIN bytes, aligned for the driver */
-	uint64_t base;          /* byte offset of buf[0] */
-	size_t len;             /* valid bytes in buf (0: empty) */
+	struct wincache cache;
 };
 
-static int win_fill(struct blkwin *w, uint64_t off)
+static long win_fill(void *ctx, uint64_t base, void *buf, size_t len)
 {
+	struct blkwin *w = ctx;
 	struct blkdev *bd = w->bd;
-	uint64_t base = off & ~(uint64_t)(TARFS_WIN - 1);
 	uint64_t lba = base / bd->sector_size;
-	uint64_t left = bd->capacity - lba;
-	uint32_t count = TARFS_WIN / bd->sector_size;
+	uint64_t left = lba < bd->capacity ? bd->capacity - lba : 0;
+	uint32_t count = (uint32_t)(len / bd->sector_size);
 	int rc;
 
-	if (count == 0)
-		count = 1;     /* sectors of 64 KiB: the window is one sector */
 	if (count > left)
 		count = (uint32_t)left;
-	w->len = 0;
-	rc = blkdev_read(bd, lba, count, w->buf);
-	if (rc < 0)
-		return rc;
-	w->base = base;
-	w->len = (size_t)count * bd->sector_size;
-	return 0;
+	if (!count)
+		return 0;
+	rc = blkdev_read(bd, lba, count, buf);
+	return rc < 0 ? rc : (long)count * bd->sector_size;
 }
 
 static int blk_read(void *ctx, uint64_t off, void *buf, size_t len)
 {
 	struct blkwin *w = ctx;
-	uint8_t *out = buf;
-	int rc = 0;
+	int rc;
 
 	mutex_lock(&w->lock);
-	while (len) {
-		if (!w->len || off < w->base || off - w->base >= w->len) {
-			if ((rc = win_fill(w, off)) < 0)
-				break;
-			if (off - w->base >= w->len) {
-				rc = -EIO;     /* past the disk's end: tarfs never asks */
-				break;
-			}
-		}
-		size_t at = (size_t)(off - w->base), n = w->len - at;
-
-		if (n > len)
-			n = len;
-		memcpy(out, w->buf + at, n);
-		out += n;
-		off += n;
-		len -= n;
-	}
+	rc = wincache_read(&w->cache, off, buf, len);
 	mutex_unlock(&w->lock);
 	return rc;
+}
+
+static unsigned cache_windows(size_t winsz)
+{
+	struct pmm_stats ps;
+	uint64_t n;
+
+	pmm_stats(&ps);
+	n = ps.total_pages * 4096 / 32 / winsz;
+	return n < TARFS_WIN_MIN ? TARFS_WIN_MIN : n > TARFS_WIN_MAX ? TARFS_WIN_MAX : (unsigned)n;
 }
 
 static int mount_on(struct tarfs *fs, struct blkdev *bd)
 {
 	struct blkwin *w;
 	size_t align = bd->align > 1 ? bd->align : 16;
+	/* A window is a whole number of sectors, a power of two. */
 	size_t winsz = bd->sector_size > TARFS_WIN ? bd->sector_size : TARFS_WIN;
 	int rc;
 
@@ -84,15 +75,17 @@ static int mount_on(struct tarfs *fs, struct blkdev *bd)
 		return -EINVAL;
 	if (!(w = calloc(1, sizeof(*w))))
 		return -ENOMEM;
-	if (!(w->buf = aligned_alloc(align < 4096 ? 4096 : align, winsz))) {
+	rc = wincache_init(&w->cache, winsz, cache_windows(winsz), align < 4096 ? 4096 : align,
+			   win_fill, w);
+	if (rc < 0) {
 		free(w);
-		return -ENOMEM;
+		return rc;
 	}
 	w->bd = bd;
 	mutex_init(&w->lock);
 	rc = tarfs_mount(fs, blk_read, w, bd->capacity * bd->sector_size);
 	if (rc < 0) {
-		free(w->buf);
+		wincache_fini(&w->cache);
 		free(w);
 	}
 	return rc;

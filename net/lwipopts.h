@@ -128,6 +128,11 @@ void net_mem_free(void *p);
  * (net/chksum.c), not by lwIP's 16-bit loop. */
 unsigned short net_chksum(const void *data, int len);
 #define LWIP_CHKSUM                     net_chksum
+/* A TCP send sums its data while copying it into the segment
+ * (net_chksum_copy), so output checksums only the headers. */
+#define LWIP_CHECKSUM_ON_COPY           1
+unsigned short net_chksum_copy(void *dst, const void *src, unsigned short len);
+#define LWIP_CHKSUM_COPY(dst, src, len) net_chksum_copy(dst, src, len)
 
 /* --- Routes while a link is down -----------------------------------------
  * lwIP routes nothing through an interface whose link is down, so a send

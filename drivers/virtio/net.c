@@ -11,7 +11,7 @@
  * yields between looks. Transmit posts the stack's segments behind our
  * header (zero copy) and never waits.
  *
- * Receive buffers: with MRG_RXBUF, buffers of VNET_MRG_BUF bytes (or more
+ * Receive buffers: with MRG_RXBUF, buffers of VNET_MRG_BUF (1984) bytes (or more
  * when the MTU needs it, so a frame never takes more than VNET_MAX_FRAGS)
  * hold the header and data, num_buffers of them per frame (§5.1.6.3.1,
  * §5.1.6.4); without it, a header descriptor and one buffer for a whole
@@ -27,6 +27,7 @@
 #include <kern/errno.h>
 #include <kern/printk.h>
 #include <kern/rng.h>
+#include <kern/heap.h>
 #include <kern/sched.h>
 #include <kern/time.h>
 #include <stdio.h>
@@ -36,7 +37,6 @@
 CMDLINE_OPT(virtio_net_features, "virtio.net.features",
 	    "mask of virtio-net feature bits the driver may negotiate (0x8000: MRG_RXBUF only)");
 
-#define VNET_MRG_BUF        2048u   /* merged receive buffer, header included */
 #define VNET_BUDGET         64      /* frames per pass before yielding */
 #define VNET_TX_MAX_SG      32      /* stack segments per frame */
 #define VNET_VLAN_LEN       4       /* a received frame may carry a tag */
@@ -55,6 +55,15 @@ struct vnet_rxbuf {
 	struct virtio_net_hdr hdr;      /* without MRG_RXBUF: the header descriptor */
 	uint8_t data[] __aligned(16);
 };
+
+/* A merged receive buffer's data bytes, header included: as many as fit
+ * the heap's largest slab class with the buffer's own header, two to a
+ * page. At 2048 a buffer took a whole 4 KiB page (1 MiB for a 256-entry
+ * ring, half of it unused), which alone kept an 8 MiB guest from serving
+ * 64 connections. A whole Ethernet frame and its header still fit one. */
+#define VNET_MRG_BUF        ((uint32_t)(HEAP_SLAB_MAX - sizeof(struct vnet_rxbuf)))
+_Static_assert(HEAP_SLAB_MAX - sizeof(struct vnet_rxbuf) >=
+	       1500 + 14 + 4 + sizeof(struct virtio_net_hdr), "a frame fits one buffer");
 
 /* A received frame while the stack has it (NETDEV_RX_KEPT). */
 struct vnet_frame {

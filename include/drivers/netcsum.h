@@ -23,6 +23,9 @@ uint64_t netsg_len(const struct netdev_sg *sg, unsigned n);
  * odd byte padded with zero), added to sum. Not folded. */
 uint64_t netcsum_sum(const struct netdev_sg *sg, unsigned n, uint32_t off,
 		     uint32_t len, uint64_t sum);
+/* Copy len bytes from src to dst (not overlapping) and return the
+ * accumulation netcsum_sum would give for them as one segment. */
+uint64_t netcsum_copy(void *dst, const void *src, uint32_t len);
 /* Fold an accumulation to 16 bits (not inverted). */
 uint16_t netcsum_fold(uint64_t sum);
 

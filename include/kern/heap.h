@@ -18,6 +18,9 @@
 
 #include <kern/compiler.h>
 
+/* The largest slab size class: up to this, two objects share a page;
+ * one byte more takes a whole page. */
+#define HEAP_SLAB_MAX 2016
 /* Largest alignment and size the heap serves (one top-order buddy block). */
 #define HEAP_MAX_ALIGN (1UL << 30)
 

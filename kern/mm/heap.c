@@ -56,7 +56,7 @@ _Static_assert(sizeof(struct slab) == SLAB_HDR, "slab header is 64 bytes");
 /* Classes: spaced about 1.5x apart so internal waste stays under a third;
  * the last two are the largest sizes that fit three and two per page. */
 static const uint16_t class_size[] = {
-	16, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 1344, 2016,
+	16, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 1344, HEAP_SLAB_MAX,
 };
 #define NCLASS ((int)ARRAY_SIZE(class_size))
 #define SMALL_MAX 2016
