@@ -49,6 +49,20 @@ int netsg_write(const struct netdev_sg *sg, unsigned n, uint32_t off,
 	return sg_copy(sg, n, off, (uint8_t *)buf, len, true);
 }
 
+/* A word-at-a-time sum in the machine's order, folded to 16 bits and
+ * made big-endian (RFC 1071 §2(B)). */
+static uint64_t native_to_be(uint64_t body)
+{
+	body = (body & 0xffffffffu) + (body >> 32);
+	body = (body & 0xffff) + (body >> 16);
+	body = (body & 0xffff) + (body >> 16);
+	body = (body & 0xffff) + (body >> 16);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	body = (uint16_t)(body << 8 | body >> 8);
+#endif
+	return body;
+}
+
 /* Sum a contiguous run; odd says whether its first byte is the low half of
  * a word (the run started mid-word in the frame). The body goes 4 bytes
  * at a time in the machine's byte order, which RFC 1071 §2(B) allows: the
@@ -70,13 +84,7 @@ static uint64_t sum_run(const uint8_t *p, uint32_t len, bool odd, uint64_t sum)
 			__builtin_memcpy(&w, p, 4);     /* one load, any alignment */
 			body += w;
 		}
-		body = (body & 0xffffffffu) + (body >> 32);
-		body = (body & 0xffff) + (body >> 16);
-		body = (body & 0xffff) + (body >> 16);
-		body = (body & 0xffff) + (body >> 16);
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-		body = (uint16_t)(body << 8 | body >> 8);
-#endif
+		body = native_to_be(body);
 	}
 	for (; len >= 2; p += 2, len -= 2)
 		sum += (uint32_t)p[0] << 8 | p[1];
@@ -103,13 +111,7 @@ uint64_t netcsum_copy(void *dst, const void *src, uint32_t len)
 			__builtin_memcpy(d, &w, 8);
 			body += (w & 0xffffffffu) + (w >> 32);
 		}
-		body = (body & 0xffffffffu) + (body >> 32);
-		body = (body & 0xffff) + (body >> 16);
-		body = (body & 0xffff) + (body >> 16);
-		body = (body & 0xffff) + (body >> 16);
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-		body = (uint16_t)(body << 8 | body >> 8);
-#endif
+		body = native_to_be(body);
 	}
 	for (; len >= 2; d += 2, s += 2, len -= 2) {
 		d[0] = s[0];
