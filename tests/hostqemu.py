@@ -6,8 +6,18 @@ work-arounds of tests/qemu_quirks.py; and a free port on 127.0.0.1."""
 import os
 import shutil
 import socket
+import subprocess
 
 import qemu_quirks
+
+
+def accel():
+    """'kvm' or 'tcg', chosen as tests/run chooses (tools/accel.sh; ACCEL=
+    forces one)."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out = subprocess.run([os.path.join(root, 'tools/accel.sh')], capture_output=True,
+                         text=True).stdout.split()
+    return out[-1] if out else 'tcg'
 
 
 def free_port():

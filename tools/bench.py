@@ -12,13 +12,9 @@ Medians of N runs; the machine is shared and noisy, so compare ratios.
 import os, re, statistics, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, 'tests'))
+import hostqemu  # noqa: E402  (tests/hostqemu.py)
 N = int(os.environ.get('BENCH_RUNS', '15'))
-
-
-def accel():
-    out = subprocess.run([os.path.join(ROOT, 'tools/accel.sh')], capture_output=True,
-                         text=True).stdout.split()
-    return out[-1] if out else 'tcg'
 
 
 def qemu(arch, acc, machine, kernel, append=None, cpu=None):
@@ -89,7 +85,7 @@ def bench_boot(arch, acc, machine, kernel, floor, cpu=None):
 
 
 def main():
-    acc = accel()
+    acc = hostqemu.accel()
     print('# boot benchmark: median of %d runs, accelerator %s' % (N, acc))
     b = os.path.join(ROOT, 'build/x86_64')
     cpu = None

@@ -20,7 +20,7 @@ app=kv without kv.disk).
 
 Targets: HTTP ours >= 2x Linux in requests/s with a lower p99; KV >= 1x.
 """
-import os, re, shutil, signal, socket, subprocess, sys, time
+import os, shutil, signal, socket, subprocess, sys, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -43,12 +43,6 @@ CONNS = (16, 64)
 def log(msg):
     sys.stderr.write('apps bench: %s\n' % msg)
     sys.stderr.flush()
-
-
-def accel():
-    out = subprocess.run([os.path.join(ROOT, 'tools/accel.sh')], capture_output=True,
-                         text=True).stdout.split()
-    return out[-1] if out else 'tcg'
 
 
 def www():
@@ -224,7 +218,7 @@ def main():
         log('wrk or redis-benchmark missing (make deps installs them)')
         return 1
     os.makedirs(WORK, exist_ok=True)
-    acc = accel()
+    acc = hostqemu.accel()
     wwwdir, tar = www()
     runs = {'ours': lambda: Guest('ours', acc, OURS, 'loglevel=4 app=httpd,kv', drives=[tar])}
     try:

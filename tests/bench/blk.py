@@ -21,6 +21,8 @@ ACCEL=kvm|tcg (default: what tools/accel.sh finds), BENCH_BLK_RUNS
 import os, re, statistics, subprocess, sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, 'tests'))
+import hostqemu  # noqa: E402  (tests/hostqemu.py)
 SECS = int(os.environ.get('BENCH_BLK_SECS', '2'))
 RUNS = int(os.environ.get('BENCH_BLK_RUNS', '1'))
 KINDS = [k for k in os.environ.get('BENCH_BLK_KINDS', 'blk,scsi').split(',') if k]
@@ -32,12 +34,6 @@ MODES = ('irq', 'poll')
 # The guest's name for the disk, and the device line that makes it.
 DEV = {'blk': 'vda', 'scsi': 'sda'}
 NAME = {'blk': 'virtio-blk', 'scsi': 'virtio-scsi'}
-
-
-def accel():
-    out = subprocess.run([os.path.join(ROOT, 'tools/accel.sh')], capture_output=True,
-                         text=True).stdout.split()
-    return out[-1] if out else 'tcg'
 
 
 def backend_args(name, kind):
@@ -151,7 +147,7 @@ def compare_table(results):
 
 
 def main():
-    acc = accel()
+    acc = hostqemu.accel()
     make_image()
     results = {}
     # The kinds alternate per configuration, so that a change in the

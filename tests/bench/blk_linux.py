@@ -38,6 +38,8 @@ import os, re, statistics, subprocess, sys
 sys.dont_write_bytecode = True      # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import linuxguest  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import hostqemu  # noqa: E402  (tests/hostqemu.py)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 WORK = os.path.join(ROOT, 'build/bench/blk-linux')
@@ -57,12 +59,6 @@ LINUX_MODULES = ['virtio_pci', 'virtio_blk', 'virtio_scsi', 'sd_mod']   # and wh
 def log(msg):
     sys.stderr.write('blk-linux bench: %s\n' % msg)
     sys.stderr.flush()
-
-
-def accel():
-    out = subprocess.run([os.path.join(ROOT, 'tools/accel.sh')], capture_output=True,
-                         text=True).stdout.split()
-    return out[-1] if out else 'tcg'
 
 
 def make_image():
@@ -224,7 +220,7 @@ def run_linux(acc, backend, k, vmlinuz, initrd):
 
 
 def main():
-    acc = accel()
+    acc = hostqemu.accel()
     if not os.path.exists(OURS):
         log('no %s: make ARCH=x86_64 GUEST_TESTS=0 kernel' % OURS)
         return 1

@@ -24,6 +24,8 @@ import os, re, socket, statistics, subprocess, sys, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import linuxguest  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import hostqemu  # noqa: E402  (tests/hostqemu.py)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 WORK = os.path.join(ROOT, 'build/bench/net')
@@ -42,12 +44,6 @@ LINUX_MODULES = ['virtio_pci', 'virtio_net']      # and what they need
 def log(msg):
     sys.stderr.write('net bench: %s\n' % msg)
     sys.stderr.flush()
-
-
-def accel():
-    out = subprocess.run([os.path.join(ROOT, 'tools/accel.sh')], capture_output=True,
-                         text=True).stdout.split()
-    return out[-1] if out else 'tcg'
 
 
 # --- The Linux guest (tests/bench/linuxguest.py) ------------------------------------
@@ -275,7 +271,7 @@ def fmt(v, unit):
 
 
 def main():
-    acc = accel()
+    acc = hostqemu.accel()
     try:
         vmlinuz, initrd, config = linux_guest()
     except (subprocess.CalledProcessError, RuntimeError, OSError) as e:

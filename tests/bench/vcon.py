@@ -23,12 +23,13 @@ build/; BENCH_VCON_BASE=DIR also boots DIR's kernels, alternating boot
 for boot with the others, and prints their row and the ratio of the two
 (on a loaded host only figures taken side by side compare).
 """
-import base64, os, socket, statistics, subprocess, sys, tempfile, time
+import base64, os, statistics, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, 'tests/hooks'))
 sys.path.insert(0, os.path.join(ROOT, 'tests'))
 import vcon_echo  # noqa: E402
+import hostqemu  # noqa: E402
 
 MIB = float(os.environ.get('BENCH_VCON_MIB', '64'))
 RUNS = int(os.environ.get('BENCH_VCON_RUNS', '1'))
@@ -47,12 +48,6 @@ CONFIGS = [
     ('aarch64', 'virt mmio', 'image', ['-machine', 'virt', '-cpu', 'cortex-a57',
                                        '-device', 'virtio-serial-device']),
 ]
-
-
-def accel():
-    out = subprocess.run([os.path.join(ROOT, 'tools/accel.sh')], capture_output=True,
-                         text=True).stdout.split()
-    return out[-1] if out else 'tcg'
 
 
 def qemu_cmd(arch, acc, boot, machine, serial, append, build=BUILD):
@@ -154,7 +149,7 @@ def median(figs):
 
 
 def main():
-    acc = accel()
+    acc = hostqemu.accel()
     print('# virtio-console: %g MiB into a port and echoed back (every byte checked), '
           'MiB/s each way, median of %d; accelerator %s (aarch64: tcg); uart: %g KiB '
           'through the UART console, %d bytes in flight' % (MIB, RUNS, acc, UART_KIB,
