@@ -35,14 +35,14 @@ void app_conns_done(struct app_conns *s, struct app_conn *c)
 	c->done = 1;
 }
 
-void app_conns_reap(struct app_conns *s, void (*release)(void *owner))
+static void reap(struct app_conns *s, void (*release)(void *owner), bool all)
 {
 	struct app_conn **pp = &s->list;
 
 	while (*pp) {
 		struct app_conn *c = *pp;
 
-		if (!c->done) {
+		if (!all && !c->done) {
 			pp = &c->next;
 			continue;
 		}
@@ -50,4 +50,14 @@ void app_conns_reap(struct app_conns *s, void (*release)(void *owner))
 		thread_join(c->thread);
 		release(c->owner);
 	}
+}
+
+void app_conns_reap(struct app_conns *s, void (*release)(void *owner))
+{
+	reap(s, release, false);
+}
+
+void app_conns_join(struct app_conns *s, void (*release)(void *owner))
+{
+	reap(s, release, true);
 }

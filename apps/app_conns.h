@@ -41,4 +41,8 @@ void app_conns_done(struct app_conns *s, struct app_conn *c);
  * owner to release (which frees it). */
 void app_conns_reap(struct app_conns *s, void (*release)(void *owner));
 
+/* As app_conns_reap, for every connection: waits for the threads not done
+ * yet (the app has told them to stop). */
+void app_conns_join(struct app_conns *s, void (*release)(void *owner));
+
 #endif

@@ -14,7 +14,8 @@
  * thread per connection costs a 28 KiB stack and a switch per wake-up; the
  * bench's connection rate is measured through it (see README, make bench).
  *
- * The shell command at the end is the only kernel glue: threads (there is
+ * Connection threads go through apps/app_conns.c, as httpd's and kv's do;
+ * the rest of the kernel glue is at the end: the UDP echo thread (there is
  * no pthreads), Ctrl-C and the clock.
  *
  *   netserve [SECONDS]   serve (until Ctrl-C, or for SECONDS), then print
@@ -24,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "app_conns.h"
 
 #define NETSERVE_PORT_SINK   5001
 #define NETSERVE_PORT_SOURCE 5002
@@ -43,9 +45,7 @@ static const char *const svc_name[SVC_N] = { "sink", "source", "crr" };
 struct conn {
 	int fd;
 	enum svc svc;
-	volatile int done;      /* its thread is at its end */
-	struct conn *next;
-	void *thread;           /* the glue's handle */
+	struct app_conn link;   /* in conns, its thread */
 };
 
 struct stats {
@@ -56,7 +56,7 @@ struct stats {
 
 static struct stats st;
 static volatile int stopping;
-static struct conn *conns;      /* connections, until their thread is joined */
+static struct app_conns conns;  /* until their threads are joined */
 
 /* The glue (end of the file). */
 static void *spawn(const char *name, void (*fn)(void *), void *arg);
@@ -124,25 +124,7 @@ static void conn_main(void *arg)
 	free(buf);
 	if (c->fd >= 0)
 		close(c->fd);
-	c->done = 1;    /* the thread ends here: a join will not wait */
-}
-
-/* Join the threads of finished connections, or (all) of every one. */
-static void reap(int all)
-{
-	struct conn **pp = &conns;
-
-	while (*pp) {
-		struct conn *c = *pp;
-
-		if (!all && !c->done) {
-			pp = &c->next;
-			continue;
-		}
-		*pp = c->next;
-		join(c->thread);
-		free(c);
-	}
+	app_conns_done(&conns, &c->link);   /* the thread ends here */
 }
 
 static void start_conn(int fd, enum svc svc)
@@ -159,15 +141,12 @@ static void start_conn(int fd, enum svc svc)
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tick, sizeof(tick));
 	c->fd = fd;
 	c->svc = svc;
-	c->thread = spawn(svc_name[svc], conn_main, c);
-	if (!c->thread) {
+	if (app_conns_start(&conns, &c->link, c, svc_name[svc], conn_main)) {
 		st.refused++;
 		close(fd);
 		free(c);
 		return;
 	}
-	c->next = conns;
-	conns = c;
 	st.conns[svc]++;
 }
 
@@ -253,12 +232,12 @@ static int serve(int (*should_stop)(void))
 			else if (errno != EWOULDBLOCK && errno != EAGAIN)
 				st.refused++;   /* out of sockets or memory */
 		}
-		reap(0);
+		app_conns_reap(&conns, free);
 	}
 
 	/* Stop: every connection thread sees it within a tick. */
 	stopping = 1;
-	reap(1);
+	app_conns_join(&conns, free);
 out:
 	if (echo)
 		join(echo);
