@@ -39,6 +39,7 @@ void net_mem_init(void)
 
 void *net_mem_malloc(unsigned long size)
 {
+	size_t usable;
 	void *p;
 
 	if (size >= NET_MEM_SMALL &&
@@ -46,12 +47,12 @@ void *net_mem_malloc(unsigned long size)
 		mem_failed++;
 		return NULL;
 	}
-	p = malloc(size);
+	p = heap_malloc_usable(size, &usable);
 	if (!p) {
 		mem_failed++;
 		return NULL;
 	}
-	mem_used += heap_usable_size(p);
+	mem_used += usable;
 	if (mem_used > mem_peak)
 		mem_peak = mem_used;
 	return p;
@@ -71,10 +72,7 @@ void *net_mem_calloc(unsigned long n, unsigned long size)
 
 void net_mem_free(void *p)
 {
-	if (!p)
-		return;
-	mem_used -= heap_usable_size(p);
-	free(p);
+	mem_used -= heap_free_usable(p);
 }
 
 void net_mem_stats(struct net_mem_stats *s)

@@ -30,6 +30,14 @@ void *memalign(size_t align, size_t size);
 /* Bytes usable at p (>= what was asked), 0 for NULL or a bad pointer. */
 size_t heap_usable_size(const void *p);
 
+/* malloc and free for an owner that keeps its own count of heap bytes
+ * (lwIP's budget, net/mem.c): the usable size comes with the block and
+ * back from the free, without the pointer lookup heap_usable_size costs
+ * on top of each. heap_free_usable returns 0 for NULL or a bad pointer
+ * (which it logs and counts as free does). */
+void *heap_malloc_usable(size_t size, size_t *usable);
+size_t heap_free_usable(void *p);
+
 struct heap_stats {
 	size_t bytes_in_use;   /* sum of heap_usable_size over live blocks */
 	size_t peak_bytes;     /* highest bytes_in_use seen */

@@ -210,7 +210,7 @@ static void slab_release(struct slab *s)
 	st.pages_held--;
 }
 
-static void *large_alloc(size_t size, size_t align)
+static void *large_alloc(size_t size, size_t align, size_t *usable)
 {
 	size_t need = MAX(size, align);
 	unsigned order = 0;
@@ -227,6 +227,7 @@ static void *large_alloc(size_t size, size_t align)
 	large_bytes += PAGE_SIZE << order;
 	st.pages_held += 1UL << order;
 	account_alloc(PAGE_SIZE << order);
+	*usable = PAGE_SIZE << order;
 	return p;
 }
 
@@ -312,8 +313,9 @@ static void free_located(struct slab *s, unsigned i, int order, void *p)
 		slab_release(s);
 }
 
-/* The allocator behind every entry point. align is a power of two. */
-static void *heap_alloc(size_t size, size_t align)
+/* The allocator behind every entry point. align is a power of two; the
+ * block's usable size goes to *usable. */
+static void *heap_alloc_usable(size_t size, size_t align, size_t *usable)
 {
 	int c;
 
@@ -334,7 +336,26 @@ static void *heap_alloc(size_t size, size_t align)
 	} else {
 		c = -1;
 	}
-	return c >= 0 ? slab_alloc(c) : large_alloc(size, align);
+	if (c < 0)
+		return large_alloc(size, align, usable);
+	*usable = class_size[c];
+	return slab_alloc(c);
+}
+
+static void *heap_alloc(size_t size, size_t align)
+{
+	size_t usable;
+
+	return heap_alloc_usable(size, align, &usable);
+}
+
+void *heap_malloc_usable(size_t size, size_t *usable)
+{
+	void *p = heap_alloc_usable(size, 16, usable);
+
+	if (!p)
+		*usable = 0;
+	return p;
 }
 
 void *malloc(size_t size)
@@ -357,17 +378,25 @@ void *calloc(size_t n, size_t size)
 
 void free(void *p)
 {
+	(void)heap_free_usable(p);
+}
+
+size_t heap_free_usable(void *p)
+{
 	struct slab *s;
 	unsigned i = 0;
 	int order = 0;
+	size_t n;
 
 	if (!p)
-		return;
+		return 0;
 	if (!locate(p, &s, &i, &order)) {
 		bad_pointer("free", p);
-		return;
+		return 0;
 	}
+	n = block_size(s, order);
 	free_located(s, i, order, p);
+	return n;
 }
 
 void *realloc(void *p, size_t size)

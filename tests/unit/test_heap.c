@@ -122,6 +122,41 @@ UNIT(malloc_sizes)
 	check_all_returned(before);
 }
 
+/* The sized pair net/mem.c keeps lwIP's budget with: the usable size given
+ * with the block is heap_usable_size's, the free gives the same back, and
+ * a bad pointer gives 0 and is counted as free would count it. */
+UNIT(usable_pair)
+{
+	arena_init();
+	uint64_t before = pmm_free();
+	static void *p[5000];
+	static size_t u[5000];
+	size_t sum = 0;
+
+	for (size_t n = 0; n < 5000; n++) {
+		p[n] = heap_malloc_usable(n, &u[n]);
+		CHECK(p[n] != NULL);
+		CHECK(u[n] >= n);
+		CHECK_EQ(u[n], heap_usable_size(p[n]));
+		sum += u[n];
+	}
+	CHECK_EQ(hs().bytes_in_use, sum);
+	for (size_t n = 0; n < 5000; n += 2)
+		CHECK_EQ(heap_free_usable(p[n]), u[n]);
+	uint64_t bad = hs().bad_frees;
+	CHECK_EQ(heap_free_usable(p[0]), 0);                /* freed already */
+	CHECK_EQ(heap_free_usable((char *)p[4001] + 16), 0); /* inside a block */
+	CHECK_EQ(hs().bad_frees, bad + 2);
+	CHECK_EQ(heap_free_usable(NULL), 0);
+	for (size_t n = 1; n < 5000; n += 2)
+		CHECK_EQ(heap_free_usable(p[n]), u[n]);
+	/* Past what the heap serves: no block, usable 0. */
+	size_t z = 1;
+	CHECK(heap_malloc_usable(opaque(HEAP_MAX_ALIGN) + 1, &z) == NULL);
+	CHECK_EQ(z, 0);
+	check_all_returned(before);
+}
+
 UNIT(aligned)
 {
 	arena_init();
