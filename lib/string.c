@@ -11,6 +11,7 @@
  * asm that makes the pointer's value unknown to the compiler on each
  * iteration, so no loop here looks like a pattern; it costs no instruction.
  */
+#include <kern/compiler.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +47,7 @@ static inline int ascii_lower(int c)
 
 /* Copy from the bottom up. Not restrict-qualified: memmove also uses it
  * for an overlapping move to a lower address. */
-static inline void copy_forward(unsigned char *d, const unsigned char *s,
+static inline __hotloop void copy_forward(unsigned char *d, const unsigned char *s,
 				size_t n)
 {
 	if (n >= 2 * WSIZE && (UNALIGNED_LOADS || co_aligned(d, s))) {
@@ -76,14 +77,14 @@ static inline void copy_forward(unsigned char *d, const unsigned char *s,
 	}
 }
 
-void *memcpy(void *restrict dst, const void *restrict src, size_t n)
+__hotloop void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
 	copy_forward(dst, src, n);
 	return dst;
 }
 
 /* Copy from the top down, for an overlapping move to a higher address. */
-static void copy_backward(unsigned char *d, const unsigned char *s, size_t n)
+static __hotloop void copy_backward(unsigned char *d, const unsigned char *s, size_t n)
 {
 	d += n;
 	s += n;
@@ -105,7 +106,7 @@ static void copy_backward(unsigned char *d, const unsigned char *s, size_t n)
 	}
 }
 
-void *memmove(void *dst, const void *src, size_t n)
+__hotloop void *memmove(void *dst, const void *src, size_t n)
 {
 	uintptr_t d = (uintptr_t)dst, s = (uintptr_t)src;
 
@@ -117,7 +118,7 @@ void *memmove(void *dst, const void *src, size_t n)
 	return dst;
 }
 
-void *memset(void *dst, int c, size_t n)
+__hotloop void *memset(void *dst, int c, size_t n)
 {
 	unsigned char *d = dst;
 	unsigned char b = (unsigned char)c;
@@ -151,7 +152,7 @@ void *memset(void *dst, int c, size_t n)
 	return dst;
 }
 
-int memcmp(const void *a, const void *b, size_t n)
+__hotloop int memcmp(const void *a, const void *b, size_t n)
 {
 	const unsigned char *p = a, *q = b;
 

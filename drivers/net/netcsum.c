@@ -3,6 +3,7 @@
  * offload preparation a stack without partial-checksum support needs.
  * Pure logic: host unit-tested (tests/unit/test_netcsum.c). */
 #include <drivers/netcsum.h>
+#include <kern/compiler.h>
 #include <kern/errno.h>
 #include <string.h>
 
@@ -68,7 +69,7 @@ static uint64_t native_to_be(uint64_t body)
  * at a time in the machine's byte order, which RFC 1071 §2(B) allows: the
  * folded native sum, byte-swapped on a little-endian machine, is the
  * big-endian one. */
-static uint64_t sum_run(const uint8_t *p, uint32_t len, bool odd, uint64_t sum)
+static __hotloop uint64_t sum_run(const uint8_t *p, uint32_t len, bool odd, uint64_t sum)
 {
 	uint64_t body = 0;
 
@@ -97,7 +98,7 @@ static uint64_t sum_run(const uint8_t *p, uint32_t len, bool odd, uint64_t sum)
  * summed as two native 32-bit halves (RFC 1071 §2(B) again), so the
  * copy a send makes anyway yields the checksum of the data for free
  * instead of a second pass over it (lwIP's LWIP_CHECKSUM_ON_COPY). */
-uint64_t netcsum_copy(void *dst, const void *src, uint32_t len)
+__hotloop uint64_t netcsum_copy(void *dst, const void *src, uint32_t len)
 {
 	uint8_t *d = dst;
 	const uint8_t *s = src;
@@ -125,7 +126,7 @@ uint64_t netcsum_copy(void *dst, const void *src, uint32_t len)
 	return sum + body;
 }
 
-uint64_t netcsum_sum(const struct netdev_sg *sg, unsigned n, uint32_t off,
+__hotloop uint64_t netcsum_sum(const struct netdev_sg *sg, unsigned n, uint32_t off,
 		     uint32_t len, uint64_t sum)
 {
 	uint32_t pos = 0;   /* bytes summed so far: their parity is the phase */
