@@ -270,11 +270,6 @@ int thread_sleep_ns(uint64_t ns)
 	return rc == -EINTR ? -EINTR : 0;
 }
 
-struct thread *thread_self(void)
-{
-	return sched_current;
-}
-
 int *thread_errno_location(void)
 {
 	return &sched_current->err;

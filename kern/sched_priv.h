@@ -36,8 +36,6 @@ struct thread {
 	char name[THREAD_NAME_MAX];
 };
 
-extern struct thread *sched_current;
-
 /* Park the current thread (already marked blocked or dead, or queued by a
  * yield) and run another; returns when it is switched back to. */
 void sched_switch(void);

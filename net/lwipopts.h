@@ -22,8 +22,8 @@
 #define DEFAULT_UDP_RECVMBOX_SIZE       128
 #define DEFAULT_RAW_RECVMBOX_SIZE       64
 #define DEFAULT_ACCEPTMBOX_SIZE         64
-/* Catch a call into the core without the lock (net/sys_arch.c). */
-void sys_check_core_locking(void);
+/* Catch a call into the core without the lock (net/arch/sys_arch.h). */
+#include "arch/sys_arch.h"
 void sys_mark_tcpip_thread(void);
 #define LWIP_ASSERT_CORE_LOCKED()       sys_check_core_locking()
 #define LWIP_MARK_TCPIP_THREAD()        sys_mark_tcpip_thread()

@@ -35,16 +35,6 @@ u32_t sys_now(void)
 	return (u32_t)(time_ns() / NSEC_PER_MSEC);
 }
 
-sys_prot_t sys_arch_protect(void)
-{
-	return irq_save();
-}
-
-void sys_arch_unprotect(sys_prot_t pval)
-{
-	irq_restore(pval);
-}
-
 /* --- Semaphores ----------------------------------------------------------- */
 err_t sys_sem_new(sys_sem_t *sem, u8_t count)
 {
@@ -283,22 +273,15 @@ sys_thread_t sys_thread_new(const char *name, lwip_thread_fn fn, void *arg,
 	return t;
 }
 
-/* --- The core lock check (LWIP_ASSERT_CORE_LOCKED) -----------------------------
- * Every call into lwIP's core must hold the core lock: the socket calls
- * take it, the tcpip thread holds it while it works. Before tcpip_init has
- * made the lock, only the booting thread runs lwIP. */
+/* --- The core lock check (LWIP_ASSERT_CORE_LOCKED, net/arch/sys_arch.h) ---------- */
 void sys_mark_tcpip_thread(void)
 {
 	tcpip_thread_id = thread_self();
 }
 
-void sys_check_core_locking(void)
+void sys_core_unlocked(void)
 {
-	if (!lock_tcpip_core.valid)
-		return;
-	if (lock_tcpip_core.mtx.owner != thread_self())
-		panic("lwip: core called from %s without the core lock",
-		      thread_name(thread_self()));
+	panic("lwip: core called from %s without the core lock", thread_name(thread_self()));
 }
 
 /* The tcpip thread, for `netstat` and the tests. */

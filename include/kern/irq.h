@@ -34,9 +34,26 @@ void irq_free(int vector);
 /* Mask/unmask a wired line (needed for level-triggered INTx). */
 void irq_mask_line(unsigned line, bool masked);
 
-/* Local interrupt-enable state. */
-unsigned long irq_save(void);          /* disable, return previous state */
+/* Local interrupt-enable state. irq_save disables and returns the previous
+ * state, irq_restore puts it back. Inline: every lock and lwIP's
+ * SYS_ARCH_PROTECT take them, and under TCG a call and its return are two
+ * jumps that are never chained (see linker.ld). Host unit tests link their
+ * own. */
+#ifndef UNIT_TEST
+#include <arch/cpu.h>
+static inline unsigned long irq_save(void)
+{
+	return arch_irq_save();
+}
+
+static inline void irq_restore(unsigned long flags)
+{
+	arch_irq_restore(flags);
+}
+#else
+unsigned long irq_save(void);
 void irq_restore(unsigned long flags);
+#endif
 void irq_enable(void);
 void irq_disable(void);
 bool irq_enabled(void);

@@ -17,7 +17,13 @@ void thread_yield(void);
 /* Sleep ns (0 yields). Interruptible: @return 0, or -EINTR when the thread
  * was interrupted (thread_interrupt) before or while it slept. */
 int thread_sleep_ns(uint64_t ns);
-struct thread *thread_self(void);
+/* The running thread: inline (errno and lwIP's core-lock check ask on
+ * every call); only kern/sched.c changes it. */
+extern struct thread *sched_current;
+static inline struct thread *thread_self(void)
+{
+	return sched_current;
+}
 const char *thread_name(const struct thread *t);
 /* Wait for t to exit (t is freed afterwards). @return 0 or -EINVAL. */
 int thread_join(struct thread *t);

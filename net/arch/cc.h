@@ -14,6 +14,11 @@
 /* Both our arches are little-endian; gcc says so itself. */
 #define BYTE_ORDER LITTLE_ENDIAN
 
+/* Byte order by gcc's builtins, inline: lwIP's own lwip_htons and
+ * lwip_htonl are functions, a call for every header field. */
+#define lwip_htons(x) ((u16_t)__builtin_bswap16((u16_t)(x)))
+#define lwip_htonl(x) ((u32_t)__builtin_bswap32((u32_t)(x)))
+
 /* There is no <unistd.h>; ssize_t is the LP64 one (as <net/socket.h>). */
 #define LWIP_NO_UNISTD_H 1
 typedef long ssize_t;

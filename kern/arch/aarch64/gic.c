@@ -67,20 +67,6 @@ static struct {
 
 /* --- local interrupt mask (PSTATE.I, ARM ARM D1.3.6) ------------------ */
 
-unsigned long irq_save(void)
-{
-	unsigned long daif = read_sysreg(daif);
-
-	__asm__ __volatile__("msr daifset, #2" ::: "memory");
-	return daif & DAIF_I;
-}
-
-void irq_restore(unsigned long flags)
-{
-	if (!(flags & DAIF_I))
-		__asm__ __volatile__("msr daifclr, #2" ::: "memory");
-}
-
 void irq_enable(void)
 {
 	__asm__ __volatile__("msr daifclr, #2" ::: "memory");

@@ -42,20 +42,6 @@ static int setup_rc;
  * lines need a LAPIC; their users fall back to polling. */
 static bool pic_only;
 
-unsigned long irq_save(void)
-{
-	unsigned long f = read_rflags();
-
-	cli();
-	return f & RFLAGS_IF;
-}
-
-void irq_restore(unsigned long flags)
-{
-	if (flags & RFLAGS_IF)
-		sti();
-}
-
 void irq_enable(void)
 {
 	sti();

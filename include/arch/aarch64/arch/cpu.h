@@ -27,6 +27,21 @@ static inline void isb(void)
 #define DAIF_I          (1UL << 7)
 #define DAIF_F          (1UL << 6)
 
+/* irq_save and irq_restore (<kern/irq.h>): the previous I bit. */
+static inline unsigned long arch_irq_save(void)
+{
+	unsigned long daif = read_sysreg(daif);
+
+	__asm__ __volatile__("msr daifset, #2" ::: "memory");
+	return daif & DAIF_I;
+}
+
+static inline void arch_irq_restore(unsigned long flags)
+{
+	if (!(flags & DAIF_I))
+		__asm__ __volatile__("msr daifclr, #2" ::: "memory");
+}
+
 /* CurrentEL (D17.2.29): EL in bits [3:2]. */
 static inline unsigned current_el(void)
 {

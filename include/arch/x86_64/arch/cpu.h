@@ -95,6 +95,21 @@ static inline void sti(void)
 	__asm__ __volatile__("sti" : : : "memory");
 }
 
+/* irq_save and irq_restore (<kern/irq.h>): the previous IF. */
+static inline unsigned long arch_irq_save(void)
+{
+	unsigned long f = read_rflags();
+
+	cli();
+	return f & RFLAGS_IF;
+}
+
+static inline void arch_irq_restore(unsigned long flags)
+{
+	if (flags & RFLAGS_IF)
+		sti();
+}
+
 /* Control registers and TLB (SDM vol. 3 §2.5, §4.10.4). */
 static inline uint64_t read_cr0(void)
 {
