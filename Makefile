@@ -40,7 +40,7 @@ OPT_SPEED := lib/string.c drivers/net/netcsum.c drivers/net/netdev.c net/chksum.
 	net/sys_arch.c net/socket.c net/mem.c net/netif_vioif.c drivers/virtio/net.c \
 	drivers/virtio/net_rx.c drivers/virtio/virtqueue.c drivers/virtio/virtio.c \
 	drivers/virtio/pci.c drivers/virtio/pci_modern.c kern/sched.c kern/sync.c \
-	kern/time.c kern/mm/heap.c
+	kern/time.c kern/mm/heap.c kern/mm/pmm.c
 OPT_SPEED_LWIP := core/tcp_in.c core/tcp_out.c core/tcp.c core/pbuf.c core/ip.c \
 	core/ipv4/ip4.c core/ipv4/etharp.c core/ipv4/ip4_addr.c core/ipv6/ip6.c \
 	core/ipv6/ethip6.c core/udp.c core/netif.c core/inet_chksum.c core/mem.c \

@@ -14,11 +14,6 @@
 static struct timer *pending;
 static uint64_t programmed = TIME_NO_DEADLINE;
 
-uint64_t time_ns(void)
-{
-	return arch_time_ns();
-}
-
 void udelay(uint64_t us)
 {
 	uint64_t end = time_ns() + us * NSEC_PER_USEC;

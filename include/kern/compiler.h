@@ -13,7 +13,9 @@
 #define __noreturn      __attribute__((noreturn))
 #define __section(s)    __attribute__((section(s)))
 #define __used          __attribute__((used))
+#ifndef __always_inline          /* glibc has one, for the host tools */
 #define __always_inline inline __attribute__((always_inline))
+#endif
 #define __printf(a, b)  __attribute__((format(__printf__, a, b)))
 /* The loops that run over packet and block data (copies, fills, sums):
  * linker.ld puts them together beside the boot code, on one page. Under

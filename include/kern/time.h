@@ -11,8 +11,18 @@
 #define NSEC_PER_MSEC 1000000ULL
 #define NSEC_PER_SEC  1000000000ULL
 
-/* Nanoseconds since boot, monotonic, never goes backwards. */
+/* Nanoseconds since boot, monotonic, never goes backwards. The arch's
+ * clock read without a call of its own (lwIP's sys_now and every timed
+ * wait ask often). Host unit tests link their own. */
+uint64_t arch_time_ns(void);
+#ifndef UNIT_TEST
+static inline uint64_t time_ns(void)
+{
+	return arch_time_ns();
+}
+#else
 uint64_t time_ns(void);
+#endif
 /* Busy-wait (for drivers before the scheduler, and short device delays). */
 void udelay(uint64_t us);
 
@@ -42,9 +52,9 @@ const char *time_event_name(void);
  * The arch supplies the clock and a one-shot event device; kern/time.c
  * keeps the sorted timer list on top. time_cycles_to_ns is the arch's too. */
 #define TIME_NO_DEADLINE UINT64_MAX
-/* Nanoseconds since boot from the arch clock (an estimate before it is
- * calibrated; never goes backwards across the calibration). */
-uint64_t arch_time_ns(void);
+/* arch_time_ns (above): nanoseconds since boot from the arch clock (an
+ * estimate before it is calibrated; never goes backwards across the
+ * calibration). */
 /* Fire the event device once at time_ns() >= deadline_ns (a past deadline
  * fires at once); TIME_NO_DEADLINE stops it. Interrupts are disabled. An
  * early interrupt is harmless: time_interrupt re-checks the list. */

@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 #include <stdbool.h>
+#include <kern/compiler.h>
 
 struct cpuid_regs {
 	uint32_t eax, ebx, ecx, edx;
@@ -69,7 +70,7 @@ static inline uint64_t rdtsc(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
-static inline uint64_t rdtsc_ordered(void)
+static __always_inline uint64_t rdtsc_ordered(void)
 {
 	uint32_t lo, hi;
 	__asm__ __volatile__("lfence; rdtsc" : "=a"(lo), "=d"(hi) : : "memory");
