@@ -27,8 +27,8 @@ CFLAGS := -std=gnu11 -g -ffreestanding -nostdinc \
 ASFLAGS := $(CFLAGS) -D__ASSEMBLY__
 # Optimisation (issue 10, image size): -Os, but -O2 for the files the
 # network data path spends its time in (copies and checksums, the virtqueue
-# and the network driver, the scheduler and locks, lwIP's TCP/UDP/IP path
-# and sockets). -Os everywhere cost clear speed on the network benchmark
+# and the network driver, the scheduler and locks, the heap and page
+# allocator, lwIP's TCP/UDP/IP path and sockets). -Os everywhere cost clear speed on the network benchmark
 # (QEMU CPU per MiB streamed, the UDP round trip); with this split the
 # differences stayed within the noise of A/B runs on a loaded host (to be
 # confirmed on a quiet one with make bench), and -Os saves about 15% of the
