@@ -483,6 +483,7 @@ static void ctl_settle(struct vcon_dev *d)
 {
 	uint64_t start = time_ns(), last = start;
 
+	d->ready_ns = start;
 	vcon_ctl_send(d, 0, VIRTIO_CONSOLE_DEVICE_READY, 1);
 	for (;;) {
 		uint64_t now = time_ns();

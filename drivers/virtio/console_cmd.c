@@ -50,9 +50,15 @@ static int cmd_ports(int argc, char **argv)
 SHELL_CMD("ports", "ports - list virtio console ports: name, host/guest open, counters",
 	  cmd_ports);
 
+/* Run at boot (run=), a command may come before its port has: wait while
+ * ports are still arriving (vport_arriving); Ctrl-C ends the wait. */
 static int open_or_say(const char *cmd, const char *name, struct vport **p)
 {
-	int rc = vport_open(name, p);
+	int rc;
+
+	while ((rc = vport_open(name, p)) == -ENOENT && vport_arriving() &&
+	       !thread_interrupted())
+		thread_sleep_ns(10 * NSEC_PER_MSEC);
 
 	if (rc)
 		kprintf("%s: %s: %s\n", cmd, name, rc == -ENOENT ? "no such port"

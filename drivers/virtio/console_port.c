@@ -42,6 +42,16 @@ static bool name_matches(const struct vcon_slot *s, const char *name)
 	return false;
 }
 
+bool vport_arriving(void)
+{
+	uint64_t now = time_ns();
+
+	for (struct vcon_dev *d = vcon_devs; d; d = d->next)
+		if (d->multiport && now - d->ready_ns < VPORT_ARRIVE_NS)
+			return true;
+	return false;
+}
+
 int vport_open(const char *name, struct vport **out)
 {
 	for (struct vcon_dev *d = vcon_devs; d; d = d->next) {

@@ -83,6 +83,7 @@ struct vcon_dev {
 	struct mutex lock;              /* port state changes vs. open/close */
 	struct mutex ctl_lock;          /* one thread acts on control messages */
 	uint64_t ctl_errors;
+	uint64_t ready_ns;              /* DEVICE_READY sent (vport_arriving) */
 };
 
 extern struct vcon_dev *vcon_devs;

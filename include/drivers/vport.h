@@ -57,5 +57,12 @@ struct vport_info {
 /* The ports present now, at most max of them into out.
  * @return how many there are (may exceed max). */
 unsigned vport_list(struct vport_info *out, unsigned max);
+/* Whether a device's ports may still be on their way: it was told
+ * DEVICE_READY less than VPORT_ARRIVE_NS ago. Each port takes control
+ * messages both ways; the probe waits only for the first lull in them,
+ * and on a loaded host the rest can come later. A port missing meanwhile
+ * is worth waiting for (the shell's port commands do). */
+#define VPORT_ARRIVE_NS (5 * NSEC_PER_SEC)
+bool vport_arriving(void);
 
 #endif

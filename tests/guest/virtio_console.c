@@ -51,6 +51,61 @@ static bool find(const char *name, struct vport_info *out)
 		}                                                            \
 	} while (0)
 
+/* Ports come from the device's control messages after the probe, a round
+ * trip each (PORT_ADD, our PORT_READY, then the name and the host's open).
+ * The probe stops waiting for them at the first lull (console.c's settle),
+ * and on a loaded host a round trip can outlast that lull, so a test waits
+ * for the port it uses and, where it says so, for its host end to be open.
+ * Bounded: a port that never comes fails the test. */
+#define PORT_WAIT_NS (10 * NSEC_PER_SEC)
+
+static bool await_port(const char *name, bool host_open)
+{
+	uint64_t end = time_ns() + PORT_WAIT_NS;
+	struct vport_info one;
+
+	while (!find(name, &one) || (host_open && !one.host_open)) {
+		if (time_ns() >= end)
+			return false;
+		thread_sleep_ns(10 * NSEC_PER_MSEC);
+	}
+	return true;
+}
+
+/* The same for the kernel console moving to a port (its CONSOLE_PORT
+ * message). */
+static bool await_console(const char *want)
+{
+	uint64_t end = time_ns() + PORT_WAIT_NS;
+	const char *con;
+
+	while (!(con = console_name()) || strcmp(con, want)) {
+		if (time_ns() >= end)
+			return false;
+		thread_sleep_ns(10 * NSEC_PER_MSEC);
+	}
+	return true;
+}
+
+#define NEED_PORT(var, key, host_open)                                       \
+	NEED_OPT(var, key);                                                  \
+	do {                                                                 \
+		bool announced_ = await_port(var, host_open);                \
+		T_CHECK(announced_);                                         \
+		if (!announced_)                                             \
+			return;                                              \
+	} while (0)
+
+/* vport_open, failing the test (and leaving it) when it fails: the
+ * rest of a test uses the port. */
+#define OPEN_OR_RETURN(name, pp)                                             \
+	do {                                                                 \
+		int rc_ = vport_open(name, pp);                              \
+		T_EQ(rc_, 0);                                                \
+		if (rc_)                                                     \
+			return;                                              \
+	} while (0)
+
 TEST(virtio_console_list)
 {
 	struct vport_info v[64];
@@ -60,7 +115,10 @@ TEST(virtio_console_list)
 		test_skip("no vcontest.nports=");
 		return;
 	}
-	unsigned n = vport_list(v, 64);
+	uint64_t end = time_ns() + PORT_WAIT_NS;
+	unsigned n;
+	while ((n = vport_list(v, 64)) < want && time_ns() < end)
+		thread_sleep_ns(10 * NSEC_PER_MSEC);
 	T_EQ(n, want);
 	T_EQ(vport_list(NULL, 0), n);
 	for (unsigned i = 0; i < n && i < 64; i++)
@@ -70,6 +128,7 @@ TEST(virtio_console_list)
 	const char *c = cmdline_get("vcontest.closed");
 	struct vport_info one;
 	if (f) {
+		T_CHECK(await_port(f, true));
 		T_CHECK(find(f, &one));
 		T_CHECK(one.host_open);
 		T_CHECK(!one.guest_open);
@@ -83,19 +142,19 @@ TEST(virtio_console_list)
 
 TEST(virtio_console_open_errors)
 {
-	NEED_OPT(f, "vcontest.file");
+	NEED_PORT(f, "vcontest.file", false);
 	struct vport *a, *b;
 
 	T_EQ(vport_open("org.example.no-such-port", &a), -ENOENT);
 	T_EQ(vport_open("", &a), -ENOENT);
 	T_EQ(vport_open("hvc99", &a), -ENOENT);
-	T_EQ(vport_open(f, &a), 0);
+	OPEN_OR_RETURN(f, &a);
 	T_EQ(vport_open(f, &b), -EBUSY);
 	struct vport_info one;
 	T_CHECK(find(f, &one) && one.guest_open);
 	vport_close(a);
 	T_CHECK(find(f, &one) && !one.guest_open);
-	T_EQ(vport_open(f, &b), 0);
+	OPEN_OR_RETURN(f, &b);
 	vport_close(b);
 	/* The kernel console's port is not for the taking. */
 	const char *con = console_name();
@@ -109,7 +168,7 @@ TEST(virtio_console_open_errors)
  * transmit buffer and one more, more than every buffer together). */
 TEST(virtio_console_write_file)
 {
-	NEED_OPT(f, "vcontest.file");
+	NEED_PORT(f, "vcontest.file", true);
 	struct vport *p;
 	/* From the heap, not static: 200 KiB of .bss would push the test
 	 * image's end past 3 MiB, the smallest guest (hostile_mem_3m). */
@@ -120,7 +179,12 @@ TEST(virtio_console_write_file)
 		return;
 	for (unsigned i = 0; i < FILE_BYTES; i++)
 		buf[i] = (char)('a' + (i * 7 + i / 251) % 26);
-	T_EQ(vport_open(f, &p), 0);
+	int rc = vport_open(f, &p);
+	T_EQ(rc, 0);
+	if (rc) {
+		free(buf);
+		return;
+	}
 	const char *line = FILE_MARK "hello\n";
 	T_EQ(vport_write(p, line, strlen(line), VPORT_FOREVER), strlen(line));
 	static const unsigned sizes[] = { 1, 2, 100, 8191, 8192, 8193, 4096, 140000 };
@@ -157,11 +221,11 @@ TEST(virtio_console_write_file)
 
 TEST(virtio_console_closed_port)
 {
-	NEED_OPT(c, "vcontest.closed");
+	NEED_PORT(c, "vcontest.closed", false);
 	struct vport *p;
 	char b[8];
 
-	T_EQ(vport_open(c, &p), 0);
+	OPEN_OR_RETURN(c, &p);
 	T_EQ(vport_write(p, "x", 1, VPORT_FOREVER), -EPIPE);
 	T_EQ(vport_read(p, b, sizeof(b), 0), -EAGAIN);
 	T_EQ(vport_read(p, b, sizeof(b), 30 * NSEC_PER_MSEC), -ETIMEDOUT);
@@ -192,12 +256,12 @@ static void poke(void *arg)
 /* Ctrl-C (thread_interrupt) ends a read that would wait forever. */
 TEST(virtio_console_read_interrupted)
 {
-	NEED_OPT(c, "vcontest.closed");
+	NEED_PORT(c, "vcontest.closed", false);
 	struct vport *p;
 	struct poker k = { thread_self(), false };
 	char b[8];
 
-	T_EQ(vport_open(c, &p), 0);
+	OPEN_OR_RETURN(c, &p);
 	thread_clear_interrupt();
 	struct thread *t = thread_create("poke", poke, &k);
 	T_CHECK(t != NULL);
@@ -209,7 +273,7 @@ TEST(virtio_console_read_interrupted)
 
 TEST(virtio_console_shell)
 {
-	NEED_OPT(f, "vcontest.file");
+	NEED_PORT(f, "vcontest.file", true);
 	char cmd[160];
 
 	T_EQ(shell_exec("ports"), 0);
@@ -221,6 +285,7 @@ TEST(virtio_console_shell)
 	T_EQ(shell_exec("portcat"), -EINVAL);
 	const char *c = cmdline_get("vcontest.closed");
 	if (c) {
+		T_CHECK(await_port(c, false));
 		snprintf(cmd, sizeof(cmd), "portwrite %s x", c);
 		T_EQ(shell_exec(cmd), -EPIPE);
 	}
@@ -229,9 +294,9 @@ TEST(virtio_console_shell)
 TEST(virtio_console_is_console)
 {
 	NEED_OPT(want, "vcontest.console");
+	T_CHECK(await_console(want));
 	const char *con = console_name();
 
-	T_CHECK(con && !strcmp(con, want));
 	/* This line and the TAP lines around it reach the host through the
 	 * port; the case's expect regex looks for it. */
 	kprintf("virtio-console: console %s works\n", con ? con : "(none)");
@@ -250,6 +315,7 @@ TEST(virtio_console_emerg_write)
 		test_skip("vcontest.emerg=1 runs it (it fails the console device)");
 		return;
 	}
+	T_CHECK(await_console(want));
 
 	for (struct vcon_dev *v = vcon_devs; v; v = v->next)
 		for (uint32_t i = 0; i < v->nports; i++)
